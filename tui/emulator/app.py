@@ -336,8 +336,12 @@ class EmulatorService:
         if delay_ms > 0:
             await asyncio.sleep(delay_ms / 1000)
         failing = faults.error_rate > 0 and self.random.random() < faults.error_rate
-        if failing and faults.mode == "before":
-            raise self.fault_error()
+        if failing:
+            fault = self.fault_error()
+            # A 429 is a refusal, never a lost answer: clients rightly retry a POST refused with
+            # 429, so serving it after the change would make them create things twice.
+            if faults.mode == "before" or fault.status == 429:
+                raise fault
         handler, params = _match(_API_ROUTES, call.method, call.path)
         call.region = params.get("region", "")
         call.id = params.get("id") or ""
@@ -345,7 +349,7 @@ class EmulatorService:
         call.body = _parse_body(await request.body(), call.method)
         result = self.run_locked(handler, call)
         if failing:
-            raise self.fault_error()  # "after": the change is made, the answer is lost
+            raise fault  # "after": the change is made, the answer is lost
         return 200, result, {}
 
     # --- control API -------------------------------------------------------------------------
