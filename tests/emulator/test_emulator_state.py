@@ -47,6 +47,16 @@ def test_a_new_state_file_takes_the_seed(tmp_path: Path) -> None:
     assert DEMO_NAMESPACE_ID in {n["id"] for n in json.loads(state.read_text())["namespaces"]}
 
 
+def test_temp_files_left_by_a_kill_during_a_save_are_removed_at_start(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    create_app(seed="demo", state_file=str(state))
+    # What a kill -9 between writing the temp file and renaming it leaves behind.
+    (tmp_path / ".state.json.4242.tmp").write_text('{"half": ')
+    (tmp_path / ".state.json.4343.tmp").write_text("")
+    create_app(state_file=str(state))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]
+
+
 def test_a_broken_state_file_is_an_error(tmp_path: Path) -> None:
     state = tmp_path / "broken.json"
     state.write_text("{not json")

@@ -33,9 +33,20 @@ def save(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
             os.close(dir_fd)
 
 
+def remove_stale_temp_files(target: Path) -> None:
+    """Remove temp files a killed emulator left mid-save: they never become the state file.
+
+    One emulator owns a state file, so at start every temp file beside it is stale.
+    """
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
 def load(path: str | os.PathLike[str]) -> dict[str, Any] | None:
     """The saved state, or None when there is no (or an empty) file."""
     target = Path(path)
+    remove_stale_temp_files(target)
     try:
         text = target.read_text(encoding="utf-8")
     except FileNotFoundError:
