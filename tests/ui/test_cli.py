@@ -1,0 +1,107 @@
+"""The command line of DESIGN.md, and what the header shows for each way of connecting."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui import __version__
+from tui.app import create_app
+from tui.cli import build_parser, main
+from tui.config import AppPaths, Flags, load_app_config
+from tui.screens.connect_error import ConnectErrorScreen
+
+from .helpers import screen_lines, screen_text, wait_until
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    for option in (
+        "--demo",
+        "--api-url",
+        "--profile",
+        "--region",
+        "--project-id",
+        "--read-only",
+        "--debug",
+        "--version",
+        "emulator",
+    ):
+        assert option in text, option
+
+
+def test_region_choices_and_bad_values_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    args = build_parser().parse_args(["--region", "all", "--read-only", "--demo"])
+    assert args.region == "all" and args.read_only and args.demo
+    for bad in (["--region", "eu-west"], ["--project-id", "nope"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(bad)
+        assert exit_info.value.code == 2
+
+
+def test_emulator_subcommand_is_routed() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "emulator", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode == 0
+    assert "--no-quotas" in result.stdout and "--seed" in result.stdout
+
+
+def _config(tmp_path: Path, **flags: Any) -> Any:
+    return load_app_config(
+        Flags(**flags), env={}, home=tmp_path, paths=AppPaths.under(tmp_path / "app")
+    )
+
+
+async def test_no_secret_key_means_demo_and_the_header_says_so(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    assert config.connection.is_emulator
+    app = create_app(config)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_until(pilot, lambda: "web" in screen_text(app))
+        assert "DEMO" in screen_lines(app)[0]
+
+
+async def test_api_url_shows_its_host_and_an_unreachable_api_gets_a_screen(
+    tmp_path: Path,
+) -> None:
+    config = _config(tmp_path, api_url="http://127.0.0.1:9")
+    assert not config.connection.is_emulator
+    app = create_app(config)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ConnectErrorScreen), timeout=8)
+        await wait_until(pilot, lambda: "Cannot reach" in screen_text(app))
+        text = screen_text(app)
+        assert "Cannot reach" in text and "127.0.0.1:9" in text and "Retrying in" in text
+        assert "Traceback" not in text
+        assert app.is_running
+        await pilot.press("escape")  # no way out by accident; q quits, d opens the demo
+        await pilot.press("d")
+        await wait_until(pilot, lambda: "web" in screen_text(app), timeout=8)
+        assert "DEMO" in screen_lines(app)[0]
+
+
+async def test_api_url_without_key_shows_the_servers_401(
+    tmp_path: Path, emulator_server: Any
+) -> None:
+    config = _config(tmp_path, api_url=emulator_server.url)
+    app = create_app(config)
+    host = emulator_server.url.split("://", 1)[1]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: "401" in screen_text(app), timeout=8)
+        assert host in screen_lines(app)[0] or host in screen_text(app)
+        assert "SCW_SECRET_KEY" in screen_text(app)

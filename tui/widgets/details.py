@@ -1,0 +1,464 @@
+"""The detail pane of the selected tree node: readable sections and related-resource tabs.
+
+It is given data by the screen (`show_*`, `set_related`, `set_timeline`); it never fetches.
+Every server string goes in as `Text` through `tui.text`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Static, TabbedContent, TabPane
+
+from tui.live.events import Transition
+from tui.text import clean, safe_text, truncate
+from tui.widgets.env_table import effective_env, env_renderable
+from tui.widgets.status_badge import (
+    BadgePalette,
+    StatusBadge,
+    badge_text,
+    is_transient_status,
+)
+from tui.widgets.timeline_view import timeline_renderable
+
+if TYPE_CHECKING:
+    from tui.api.models import Container, Namespace
+
+RelatedKind = Literal["crons", "domains", "tokens"]
+TAB_IDS: tuple[str, ...] = ("tab-details", "tab-crons", "tab-domains", "tab-tokens", "tab-timeline")
+
+
+def memory_to_cpu(memory_mb: int) -> int:
+    from tui.api.models import memory_to_cpu as table
+
+    return table(memory_mb)
+
+
+LABEL_WIDTH = 14
+
+
+class _Fields:
+    """Label/value rows rendered as one `Text` (a Rich Table measures every cell on every
+    render, which made moving the tree cursor slow)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, Text]] = []
+
+    def add_row(self, label: str, value: Text) -> None:
+        self.rows.append((label, value))
+
+    def render(self, console: Console, width: int) -> Text:
+        """Rows with long values wrapped under the value column (not under the labels)."""
+        text = Text()
+        indent = " " * LABEL_WIDTH
+        value_width = max(20, width - LABEL_WIDTH)
+        for index, (label, value) in enumerate(self.rows):
+            if index:
+                text.append("\n")
+            text.append(label.ljust(LABEL_WIDTH - 1)[: LABEL_WIDTH - 1] + " ", style="dim")
+            lines = value.wrap(console, value_width, overflow="fold")
+            for line_no, line in enumerate(lines):
+                if line_no:
+                    text.append("\n" + indent)
+                text.append_text(line)
+        return text
+
+
+def _grid() -> _Fields:
+    return _Fields()
+
+
+def _heading(title: str) -> Text:
+    return Text(f"\n{title}", style="bold underline")
+
+
+def _when(value: datetime | None) -> Text:
+    if value is None:
+        return Text("—", style="dim")
+    return Text(value.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"))
+
+
+def _seconds(value: timedelta | None) -> str:
+    if value is None:
+        return "—"
+    seconds = value.total_seconds()
+    return f"{seconds:g} s" if seconds < 120 else f"{seconds:g} s ({seconds / 60:g} min)"
+
+
+def endpoint_url(container: Container) -> str | None:
+    domain = clean(container.domain_name or "")
+    return f"https://{domain}" if domain else None
+
+
+_PRIVACY = {"public": "public: anyone can call it", "private": "private: a token is required"}
+_HTTP = {
+    "enabled": "HTTP and HTTPS accepted",
+    "redirected": "HTTP redirected to HTTPS",
+}
+
+
+class DetailsPane(Vertical):
+    """See the module docstring."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.palette = BadgePalette()
+        self.current_kind: str | None = None
+        self.current_id: str | None = None
+        # What was shown last, to show it again wrapped to a new width.
+        self._last_show: tuple[Callable[..., None], tuple[Any, ...]] | None = None
+        # The tabs are mounted just after the first frame (they are a good part of the
+        # start-up time); what is shown meanwhile waits here.
+        self._tabs_ready = False
+        self._pending: dict[str, RenderableType] = {}
+        self._pending_related: tuple[str, ...] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="details-title-row"):
+            yield Static(Text("Nothing selected", style="dim"), id="details-title", markup=False)
+            yield StatusBadge("", id="details-badge")
+        yield Static("", id="details-placeholder", markup=False)
+
+    def on_mount(self) -> None:
+        self.palette = BadgePalette(self.app.theme_variables)
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.call_after_refresh(self._mount_tabs)
+
+    async def _mount_tabs(self) -> None:
+        tabs = (
+            ("Details", "tab-details", "details-body"),
+            ("Crons", "tab-crons", "crons-body"),
+            ("Domains", "tab-domains", "domains-body"),
+            ("Tokens", "tab-tokens", "tokens-body"),
+            ("Timeline", "tab-timeline", "timeline-body"),
+        )
+        panes = [
+            TabPane(
+                title,
+                VerticalScroll(
+                    Static(self._pending.pop(body_id, ""), id=body_id, markup=False),
+                    classes="details-scroll",
+                ),
+                id=tab_id,
+            )
+            for title, tab_id, body_id in tabs
+        ]
+        tabbed = TabbedContent(id="details-tabs")
+        for pane in panes:
+            tabbed.compose_add_child(pane)  # what `with TabbedContent():` does in compose
+        await self.mount(tabbed)
+        await self.query_one("#details-placeholder").remove()
+        self._tabs_ready = True
+        if self._pending_related is not None:
+            self._related_tabs(self._pending_related)
+
+    @property
+    def tabs_ready(self) -> bool:
+        return self._tabs_ready
+
+    def _theme_changed(self, _theme: object) -> None:
+        self.palette = BadgePalette(self.app.theme_variables)
+        self.on_resize()  # shows the same thing again, in the new colours
+
+    # ------------------------------------------------------------------ helpers
+    def _measure(self) -> tuple[Console, int]:
+        """The console and the width the Details tab's text gets (scrollbar excluded)."""
+        width = self.size.width - 2 if self.size.width else 80
+        return self.app.console, width
+
+    def on_resize(self) -> None:
+        if self._last_show is not None:
+            method, args = self._last_show
+            method(*args)
+
+    def _set(self, widget_id: str, renderable: RenderableType) -> None:
+        if not self._tabs_ready and widget_id != "details-title":
+            self._pending[widget_id] = renderable
+            if widget_id == "details-body":
+                self.query_one("#details-placeholder", Static).update(renderable)
+            return
+        self.query_one(f"#{widget_id}", Static).update(renderable)
+
+    def _title(self, kind: str, name: str, status: str | None) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"{kind} ", style="dim")
+        text.append(clean(name) or "(no name)", style="bold")
+        self._set("details-title", text)
+        badge = self.query_one("#details-badge", StatusBadge)
+        badge.display = status is not None
+        badge.status = status or ""  # spins while transient
+
+    def show_tab(self, tab_id: str) -> None:
+        if self._tabs_ready:
+            self.query_one(TabbedContent).active = tab_id
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active if self._tabs_ready else "tab-details"
+
+    def cycle_tab(self, step: int) -> None:
+        if not self._tabs_ready:
+            return
+        tabs = self.query_one(TabbedContent)
+        enabled = [t for t in TAB_IDS if not tabs.get_tab(t).disabled]
+        if not enabled:
+            return
+        index = enabled.index(tabs.active) if tabs.active in enabled else 0
+        tabs.active = enabled[(index + step) % len(enabled)]
+
+    def _related_tabs(self, enabled: Iterable[str]) -> None:
+        if not self._tabs_ready:
+            self._pending_related = tuple(enabled)
+            return
+        tabs = self.query_one(TabbedContent)
+        wanted = set(enabled)
+        for tab_id in ("tab-crons", "tab-domains", "tab-tokens"):
+            tabs.get_tab(tab_id).disabled = tab_id not in wanted
+        if tabs.active not in wanted and tabs.active not in ("tab-details", "tab-timeline"):
+            tabs.active = "tab-details"
+
+    # ------------------------------------------------------------------ what is shown
+    def show_message(self, title: str, message: Text | str) -> None:
+        self._last_show = None
+        self.current_kind = None
+        self.current_id = None
+        self._set("details-title", Text(title, style="bold"))
+        self.query_one("#details-badge", StatusBadge).display = False
+        self._set("details-body", message if isinstance(message, Text) else Text(message))
+        self._related_tabs(())
+
+    def show_region(
+        self,
+        region: str,
+        namespaces: Sequence[Namespace],
+        containers: Mapping[str, Sequence[Container]],
+        *,
+        down: bool = False,
+        loaded: bool = True,
+    ) -> None:
+        self._last_show = (
+            lambda *a: self.show_region(*a, down=down, loaded=loaded),
+            (region, namespaces, containers),
+        )
+        self.current_kind, self.current_id = "region", region
+        self._title("region", region, None)
+        grid = _grid()
+        grid.add_row("Region", Text(region))
+        if not loaded:
+            grid.add_row("State", Text("loading…", style="dim"))
+        if down:
+            grid.add_row("State", Text("unreachable: showing the last data", style="bold"))
+        all_containers = [c for cs in containers.values() for c in cs]
+        grid.add_row("Namespaces", self._counts(namespaces))
+        grid.add_row("Containers", self._counts(all_containers))
+        parts: list[RenderableType] = [
+            Text("Region", style="bold underline"),
+            grid.render(*self._measure()),
+        ]
+        if loaded and not namespaces:
+            parts.append(Text("\nNo namespaces in this region yet.", style="dim"))
+        self._set("details-body", Group(*parts))
+        self._related_tabs(())
+
+    def _counts(self, resources: Sequence[Any]) -> Text:
+        by_status: dict[str, int] = {}
+        for resource in resources:
+            by_status[str(resource.status)] = by_status.get(str(resource.status), 0) + 1
+        text = Text(str(len(resources)))
+        for status, count in sorted(by_status.items()):
+            text.append("  ")
+            text.append_text(badge_text(status, self.palette))
+            text.append(f" {count}")
+        return text
+
+    def show_namespace(
+        self, region: str, namespace: Namespace, containers: Sequence[Container]
+    ) -> None:
+        self._last_show = (self.show_namespace, (region, namespace, containers))
+        self.current_kind, self.current_id = "namespace", namespace.id
+        self._title("namespace", namespace.name, namespace.status)
+        general = _grid()
+        general.add_row("Name", safe_text(namespace.name))
+        general.add_row("ID", Text(clean(namespace.id)))
+        general.add_row("Status", self._status_cell(namespace.status, namespace.error_message))
+        general.add_row("Region", Text(clean(namespace.region or region)))
+        general.add_row("Project", Text(clean(namespace.project_id) or "—"))
+        general.add_row("Organization", Text(clean(namespace.organization_id) or "—"))
+        general.add_row("Description", safe_text(namespace.description or "—"))
+        general.add_row("Registry", Text(clean(namespace.registry_endpoint) or "— (not ready)"))
+        if namespace.created_at is not None:
+            general.add_row("Created", _when(namespace.created_at))
+        env_rows = effective_env(namespace, None)
+        parts: list[RenderableType] = [
+            Text("General", style="bold underline"),
+            general.render(*self._measure()),
+            _heading(f"Containers ({len(containers)})"),
+            self._counts(containers),
+            _heading("Environment (inherited by every container)"),
+            env_renderable(env_rows, self._success()),
+            Text("\ni copy id · y raw JSON · l merged logs", style="dim"),
+        ]
+        self._set("details-body", Group(*parts))
+        self._related_tabs(("tab-tokens",))
+
+    def _status_cell(self, status: str, error: str | None) -> Text:
+        text = badge_text(status, self.palette)
+        if is_transient_status(status):
+            text.append("  (in progress)", style="dim")
+        if error:
+            text.append("\n")
+            text.append_text(safe_text(truncate(error, 500), style=str(self.palette.error)))
+        return text
+
+    def _success(self) -> str:
+        return str(self.palette.ready.color.name) if self.palette.ready.color else "green"
+
+    def show_container(
+        self, region: str, container: Container, namespace: Namespace | None
+    ) -> None:
+        self._last_show = (self.show_container, (region, container, namespace))
+        self.current_kind, self.current_id = "container", container.id
+        self._title("container", container.name, container.status)
+        general = _grid()
+        general.add_row("Name", safe_text(container.name))
+        general.add_row("ID", Text(clean(container.id)))
+        general.add_row("Status", self._status_cell(container.status, container.error_message))
+        ns_name = safe_text(namespace.name if namespace else "?")
+        ns_name.append(f"  {clean(container.namespace_id)}", style="dim")
+        general.add_row("Namespace", ns_name)
+        general.add_row("Region", Text(clean(container.region or region)))
+        general.add_row("Image", safe_text(container.registry_image or "—"))
+        general.add_row("Description", safe_text(container.description or "—"))
+        for label, value in (
+            ("Created", container.created_at),
+            ("Updated", container.updated_at),
+            ("Ready since", container.ready_at),
+        ):
+            if value is not None:
+                general.add_row(label, _when(value))
+
+        scaling = _grid()
+        scaling.add_row(
+            "Instances",
+            Text(
+                f"{container.min_scale} to {container.max_scale}"
+                + ("  (scales to zero when idle)" if container.min_scale == 0 else "")
+            ),
+        )
+        cpu = memory_to_cpu(container.memory_limit) if container.memory_limit else 0
+        memory = Text(f"{container.memory_limit} MB")
+        if cpu:
+            memory.append(f"  → buys {cpu} mvCPU ({cpu / 1000:g} vCPU)", style="dim")
+        scaling.add_row("Memory", memory)
+        cpu_text = Text(f"{container.cpu_limit} mvCPU" if container.cpu_limit else "—")
+        if container.cpu_limit and cpu and container.cpu_limit != cpu:
+            cpu_text.append(f"  (set apart; the memory alone gives {cpu})", style="dim")
+        scaling.add_row("CPU limit", cpu_text)
+        scaling.add_row("Concurrency", Text(f"{container.max_concurrency} requests per instance"))
+        scaling.add_row("Timeout", Text(_seconds(container.timeout)))
+
+        network = _grid()
+        url = endpoint_url(container)
+        network.add_row("Endpoint", Text(url, style="underline") if url else Text("—"))
+        network.add_row("Privacy", Text(_PRIVACY.get(container.privacy, clean(container.privacy))))
+        network.add_row("Protocol", Text(clean(container.protocol)))
+        network.add_row("Port", Text(str(container.port)))
+        network.add_row(
+            "HTTP", Text(_HTTP.get(container.http_option, clean(container.http_option)))
+        )
+
+        env_rows = effective_env(namespace, container)
+        parts: list[RenderableType] = [
+            Text("General", style="bold underline"),
+            general.render(*self._measure()),
+            _heading("Scaling & resources"),
+            scaling.render(*self._measure()),
+            _heading("Networking"),
+            network.render(*self._measure()),
+            _heading("Environment (effective: namespace + container)"),
+            env_renderable(env_rows, self._success()),
+            Text("\ni copy id · u copy URL · o copy domain · y raw JSON · l logs", style="dim"),
+        ]
+        self._set("details-body", Group(*parts))
+        self._related_tabs(("tab-crons", "tab-domains", "tab-tokens"))
+
+    # ------------------------------------------------------------------ tabs
+    def set_related(
+        self,
+        kind: RelatedKind,
+        items: Sequence[Any] | None,
+        *,
+        error: str | None = None,
+    ) -> None:
+        """Fill a related tab: `items` None means loading; `error` a failure to show."""
+        target = f"{kind}-body"
+        if error is not None:
+            self._set(target, safe_text(f"Could not load {kind}: {error}", style="bold"))
+            return
+        if items is None:
+            self._set(target, Text("loading…", style="dim"))
+            return
+        if not items:
+            self._set(target, Text(f"No {kind}.", style="dim"))
+            return
+        renderer = {
+            "crons": self._crons,
+            "domains": self._domains,
+            "tokens": self._tokens,
+        }[kind]
+        self._set(target, renderer(items))
+
+    def _table(self, *columns: str) -> Table:
+        table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        return table
+
+    def _crons(self, crons: Sequence[Any]) -> Table:
+        table = self._table("NAME", "SCHEDULE (UTC)", "STATUS", "ARGS")
+        for cron in crons:
+            args = json.dumps(cron.args, ensure_ascii=True, separators=(",", ":"))
+            table.add_row(
+                safe_text(cron.name or "—"),
+                safe_text(cron.schedule),
+                badge_text(str(cron.status), self.palette),
+                Text(truncate(clean(args), 120), style="dim"),
+            )
+        return table
+
+    def _domains(self, domains: Sequence[Any]) -> Table:
+        table = self._table("HOSTNAME", "STATUS", "URL", "ERROR")
+        for domain in domains:
+            table.add_row(
+                safe_text(domain.hostname),
+                badge_text(str(domain.status), self.palette),
+                safe_text(domain.url or "—"),
+                safe_text(domain.error_message or ""),
+            )
+        return table
+
+    def _tokens(self, tokens: Sequence[Any]) -> Table:
+        table = self._table("DESCRIPTION", "STATUS", "SCOPE", "EXPIRES", "ID")
+        for token in tokens:
+            scope = "container" if token.container_id else "namespace"
+            table.add_row(
+                safe_text(token.description or "—"),
+                badge_text(str(token.status), self.palette),
+                Text(scope),
+                _when(token.expires_at) if token.expires_at else Text("never", style="dim"),
+                Text(clean(token.id), style="dim"),
+            )
+        return table
+
+    def set_timeline(self, transitions: Sequence[Transition], *, show_names: bool) -> None:
+        self._set(
+            "timeline-body", timeline_renderable(transitions, self.palette, show_names=show_names)
+        )
