@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.types import Receive, Scope, Send
@@ -469,6 +469,10 @@ class EmulatorService:
                 status, payload, headers = await self.api(request, call)
         except ApiError as exc:
             status, payload, headers = exc.status, exc.body, exc.headers
+        except ClientDisconnect:
+            # The client gave up before its body was read (cancelled, timed out): nothing was
+            # changed and nobody is left to answer, so no traceback. 499 as nginx logs it.
+            return Response(b"", status_code=499)
         except Exception:
             traceback.print_exc(file=sys.stderr)
             error = errors.server_error(500, "unexpected emulator failure")
