@@ -14,9 +14,7 @@ from rich.text import Text
 # C0 controls except TAB, DEL, and C1 controls (0x80-0x9f, which include the 8-bit CSI).
 # Bidi overrides and zero-width characters are made visible too: they can make a name look like
 # another one, or reorder what follows it on the line.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
-)
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def _visible(match: re.Match[str]) -> str:
