@@ -52,9 +52,10 @@ MAX_TOASTS_PER_BATCH = 3
 class LiveEvents(Message):
     """One batch of watcher events (one region, one round)."""
 
-    def __init__(self, events: Sequence[LiveEvent]) -> None:
+    def __init__(self, events: Sequence[LiveEvent], generation: int = 0) -> None:
         super().__init__()
         self.events = events
+        self.generation = generation  # which connection's watcher sent it (see `reconnect`)
 
 
 class ScwContainersApp(App[int]):
@@ -97,6 +98,9 @@ class ScwContainersApp(App[int]):
         self.notification_log: deque[NotificationRecord] = deque(maxlen=NOTIFICATION_HISTORY)
         self._ever_connected = False
         self._connect_error: ConnectErrorScreen | None = None
+        # Bumped by `reconnect`: a batch the previous watcher posted just before it was
+        # cancelled must not put the old account's resources into the new tree.
+        self._generation = 0
         self._main = MainScreen()
         # The CLI sets it: after the first full picture, freeze the long-lived start-up objects
         # out of the garbage collector's full passes (their scans are the worst key-latency
@@ -217,11 +221,16 @@ class ScwContainersApp(App[int]):
 
     def _start_watcher(self) -> None:
         connection = self.connection
+        generation = self._generation
+
+        def post_live_events(events: list[LiveEvent]) -> None:
+            self.post_message(LiveEvents(events, generation))
+
         self.watcher = Watcher(
             self.poll_client,
             regions=connection.regions,
             project_id=connection.project_id,
-            on_events=self._post_live_events,
+            on_events=post_live_events,
             settled_interval=self.settings.poll_settled_s,
             transient_interval=self.settings.poll_transient_s,
             timeline=self.timeline,
@@ -232,9 +241,6 @@ class ScwContainersApp(App[int]):
         self.run_worker(
             self.watcher.run(), group="watcher", name="watcher", exclusive=True, exit_on_error=False
         )
-
-    def _post_live_events(self, events: list[LiveEvent]) -> None:
-        self.post_message(LiveEvents(events))
 
     async def on_unmount(self) -> None:
         self._remember_selection()
@@ -291,6 +297,8 @@ class ScwContainersApp(App[int]):
 
     # ------------------------------------------------------------------ live events
     def on_live_events(self, message: LiveEvents) -> None:
+        if message.generation != self._generation:
+            return  # from the watcher of the connection before a switch
         events = message.events
         transitions: list[Transition] = []
         ended: list[FollowEnded] = []
@@ -498,6 +506,7 @@ class ScwContainersApp(App[int]):
     def reconnect(self, config: AppConfig, *, fresh_emulator: bool = False) -> None:
         """Connect in place to what `config` says (another profile, region or the demo)."""
         self.workers.cancel_group(self, "watcher")
+        self._generation += 1
         old_clients = [c for c in (self._client, self._poll_client) if c is not None]
         self.config = config
         self.connection = config.connection

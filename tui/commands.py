@@ -7,7 +7,7 @@ read-only and the selection), and console actions (refresh, sort, region/profile
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 
 Command = tuple[str, str, Callable[[], Any]]
 MAX_DISCOVERED_RESOURCES = 50
+# Forms' entries that change the selection's crons, domains or tokens: its tabs fetch again after.
+RELATED_TITLES = frozenset({"Create cron", "Create domain", "Create token"})
+
+
+async def _then(factory: Callable[[], Awaitable[Any]], after: Callable[[], Any]) -> None:
+    try:
+        await factory()
+    finally:
+        after()
 
 
 class ConsoleCommands(Provider):
@@ -37,29 +46,39 @@ class ConsoleCommands(Provider):
         return screen if isinstance(screen, MainScreen) else None
 
     def _actions(self) -> list[Command]:
+        """Every key of DESIGN.md's table as an entry (and a few more), for what is selected:
+        entries that need a container or a namespace appear only when one is selected, and
+        mutations only outside read-only mode (the forms' `palette_actions` filter theirs)."""
         app = self.scw_app
         actions: list[Command] = [
-            ("Refresh now", "Poll every region now", app.refresh_now),
-            ("Keys (help)", "Every key of this screen", app.action_help),
+            (
+                "Refresh",
+                "Poll every region now, and the selection's crons, domains and tokens",
+                app.action_refresh,
+            ),
+            ("Help", "Every key of this screen", app.action_help),
             ("Notifications", "Every toast shown so far", app.action_notifications),
         ]
         main = self._main()
         if main is not None:
             actions += [
-                ("Filter the tree", "Name substring or exact status word", main.action_filter),
-                ("Sort: next order", "Cycle name → status → age", main.action_sort),
-                ("Raw JSON of the selection", "As the API sends it", main.action_json),
                 (
-                    "Logs of the selection",
-                    "Container logs, or a namespace merged",
-                    main.action_logs,
+                    "Filter",
+                    "The tree: a name substring or an exact status word",
+                    main.action_filter,
                 ),
-                ("Copy id of the selection", "OSC 52 clipboard", main.action_copy_id),
-                ("Copy endpoint URL", "https://<domain_name>", main.action_copy_url),
-                ("Copy custom domain", "The first ready custom domain", main.action_copy_domain),
+                (
+                    "Sort",
+                    f"The tree: next order (now by {main.resource_tree.sort_mode})",
+                    main.action_sort,
+                ),
             ]
-            actions += self._flow_actions()
+            actions += self._selection_actions(main)
+            actions += self._flow_actions(main)
+        shown = "all" if app.connection.all_regions else " ".join(app.connection.regions)
         for region in ("all", "fr-par", "nl-ams", "pl-waw"):
+            if region == shown:
+                continue  # shown already
             actions.append(
                 (
                     f"Switch region: {region}",
@@ -75,7 +94,8 @@ class ConsoleCommands(Provider):
             actions.append(
                 (
                     f"Switch profile: {clean(profile.name)}",
-                    f"scw config profile ({'has a key' if profile.has_secret_key else 'no key'})",
+                    ("in use · " if profile.name == app.connection.profile else "")
+                    + f"scw config profile ({'has a key' if profile.has_secret_key else 'no key'})",
                     partial(app.switch_profile, profile.name),
                 )
             )
@@ -92,7 +112,31 @@ class ConsoleCommands(Provider):
             )
         return actions
 
-    def _flow_actions(self) -> list[Command]:
+    def _selection_actions(self, main: MainScreen) -> list[Command]:
+        selected = main.selected()
+        if selected is None or selected.kind == "region":
+            return []
+        resource = selected.container or selected.namespace
+        if resource is None:
+            return []
+        what = f"{selected.kind} {clean(resource.name)}"
+        actions: list[Command] = [
+            ("Raw JSON", f"{what}, as the API sends it", main.action_json),
+            (
+                "Logs",
+                f"{what}: its logs" if selected.container else f"{what}: its containers merged",
+                main.action_logs,
+            ),
+            ("Copy id", f"{what}: to the clipboard (OSC 52)", main.action_copy_id),
+        ]
+        if selected.container is not None:
+            actions += [
+                ("Copy endpoint URL", f"{what}: https://<domain_name>", main.action_copy_url),
+                ("Copy custom domain", f"{what}: its first ready domain", main.action_copy_domain),
+            ]
+        return actions
+
+    def _flow_actions(self, main: MainScreen) -> list[Command]:
         app = self.scw_app
         if app.read_only:
             return []
@@ -110,6 +154,8 @@ class ConsoleCommands(Provider):
         except Exception:
             return []
         for title, help_text, factory in entries:
+            if title in RELATED_TITLES:
+                factory = partial(_then, factory, main.related_changed)
             commands.append(
                 (str(title), str(help_text), partial(app.run_flow_factory, factory, str(title)))
             )

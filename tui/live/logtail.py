@@ -30,12 +30,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from tui.api import errors
-from tui.live.logbuffer import LINE, LogEntry, now_micros, to_micros
+from tui.live.logbuffer import LINE, MARKER, LogEntry, now_micros, to_micros
 
 if TYPE_CHECKING:
     from tui.api.models import Log
 
 __all__ = [
+    "HISTORY_LIMIT_SOURCE",
     "LogBatch",
     "LogTail",
     "StatusSeen",
@@ -50,6 +51,10 @@ _log = logging.getLogger(__name__)
 TailStatus = Literal["connecting", "live", "retrying", "gone", "stopped"]
 
 PAGE_SIZE = 100  # the API's largest page: fewest requests per burst
+# `source` of the marker put above the history when older lines were left on the server. The log
+# view draws it without a time (it imports no tui.live module that pulls the client in, so it
+# spells the same word).
+HISTORY_LIMIT_SOURCE = "history-limit"
 TRANSIENT = frozenset({"creating", "pending", "deleting", "locking", "upgrading"})
 
 
@@ -334,7 +339,8 @@ class LogTail:
 
     # -- pages ----------------------------------------------------------------------------------
 
-    async def _fetch(self, stream: _Stream, page: int) -> list[Log]:
+    async def _fetch(self, stream: _Stream, page: int) -> tuple[list[Log], int]:
+        """One page, newest first, and the server's `total_count` (0: not told)."""
         kwargs: dict[str, Any] = {
             "container_id": stream.source.container_id,
             "page": page,
@@ -344,7 +350,8 @@ class LogTail:
         if stream.source.region:
             kwargs["region"] = stream.source.region
         response = await self.client.list_logs(**kwargs)
-        return list(response.logs)
+        total = getattr(response, "total_count", 0)
+        return list(response.logs), total if isinstance(total, int) else 0
 
     async def _poll_stream(self, stream: _Stream) -> list[LogEntry]:
         """One stream's new entries (oldest first), gap included; raises the client's errors."""
@@ -371,7 +378,7 @@ class LogTail:
         size = self.page_size
         while True:
             try:
-                logs = await self._fetch(stream, walk.page)
+                logs, total = await self._fetch(stream, walk.page)
             except errors.NotFoundError:
                 raise
             except errors.ScwError:
@@ -400,6 +407,10 @@ class LogTail:
                     walk.collected[log.id] = log
             if len(logs) < size:
                 return "end"
+            if target is None and walk.limit and len(walk.collected) >= walk.limit and total:
+                # The history is full after a full page: the server's count says whether older
+                # lines remain, without asking for one more page.
+                return "limit" if total > (walk.page - 1) * size + len(logs) else "end"
             walk.page += 1
 
     def _finish_walk(self, stream: _Stream, walk: _Walk, outcome: str) -> list[LogEntry]:
@@ -441,6 +452,23 @@ class LogTail:
                 stream.newest = newest
         elif outcome == "empty":
             stream.newest = None
+        if not was_loaded and outcome == "limit" and walk.limit and entries:
+            # The history stopped at the setting while the server holds older lines: say so
+            # above the first line, so an empty past is not mistaken for a short one.
+            label = f"older lines not loaded (history limit {walk.limit:,})"
+            entries.insert(
+                0,
+                LogEntry(
+                    entries[0].ts,
+                    "",
+                    label,
+                    kind=MARKER,
+                    source=HISTORY_LIMIT_SOURCE,
+                    container=name,
+                    origin=origin,
+                    level="",
+                ),
+            )
         if broken is not None and was_loaded:
             # Right before the first new line, or after everything held when none came.
             at = entries[0].ts if entries else (self._newest_emitted or now_micros()) + 1

@@ -32,8 +32,9 @@ from tui.live.events import (
 from tui.selection import Selected
 from tui.text import clean
 from tui.widgets.connection_bar import ConnectionBanner, ConnectionBar
-from tui.widgets.details import DetailsPane, RelatedKind, endpoint_url
+from tui.widgets.details import DetailsPane, RelatedKind, RelatedTable, endpoint_url
 from tui.widgets.resource_tree import SORT_MODES, NodeRef, ResourceTree, region_key
+from tui.widgets.status_badge import is_transient_status
 
 if TYPE_CHECKING:
     from tui.api.models import Container, Namespace
@@ -43,6 +44,11 @@ MUTATING_ACTIONS = frozenset({"create", "edit", "deploy", "delete", "invoke"})
 RELATED_DEBOUNCE_S = 0.25
 SELECTION_DEBOUNCE_S = 0.08
 RELATED_FRESH_S = 15.0  # crons/domains/tokens fetched this recently are not fetched again
+# After a change made from a tab, its lists are fetched again this often while a row is in a
+# transient status (a cron is "creating", a domain "pending"…), for this long at most.
+RELATED_FOLLOW_S = 1.0
+RELATED_FOLLOW_FOR_S = 60.0
+RELATED_SINGULAR = {"crons": "cron", "domains": "domain", "tokens": "token"}
 
 
 class MainScreen(Screen[None]):
@@ -78,6 +84,7 @@ class MainScreen(Screen[None]):
         self._shown_key: str | None = None
         self._last_move = 0.0
         self._show_timer: Timer | None = None
+        self._related_follow: dict[str, float] = {}  # resource id → until (monotonic)
 
     @property
     def scw_app(self) -> ScwContainersApp:
@@ -133,6 +140,7 @@ class MainScreen(Screen[None]):
         self._related_cache.clear()
         self._related_stale.clear()
         self._related_at.clear()
+        self._related_follow.clear()
         self._shown_key = None
         self._select_when_seen = None
         tree = self.resource_tree
@@ -379,11 +387,42 @@ class MainScreen(Screen[None]):
         if len(fetched) == len(calls):
             self._related_cache[ref.id] = fetched
             self._related_at[ref.id] = time.monotonic()
+        until = self._related_follow.get(ref.id)
+        if until is not None:
+            busy = any(
+                is_transient_status(str(getattr(item, "status", "")))
+                for items in fetched.values()
+                for item in items
+            )
+            if busy and time.monotonic() < until:
+                self.set_timer(RELATED_FOLLOW_S, lambda: self._follow_related(ref))
+            else:
+                self._related_follow.pop(ref.id, None)
+
+    def _follow_related(self, ref: NodeRef) -> None:
+        if self.resource_tree.selected_ref == ref:
+            self.load_related(ref)
 
     def refresh_related(self) -> None:
         self._related_at.clear()
         ref = self.resource_tree.selected_ref
         if ref is not None and ref.kind != "region":
+            self.load_related(ref)
+
+    def related_changed(self, resource_id: str | None = None) -> None:
+        """A cron, domain or token of `resource_id` (default: the selection) was created,
+        changed or deleted: fetch its lists again, and again while a row is transient."""
+        if not self.is_mounted:
+            return  # the app is closing
+        ref = self.resource_tree.selected_ref
+        resource_id = resource_id or (ref.id if ref is not None else None)
+        if resource_id is None:
+            return
+        self._related_stale.add(resource_id)
+        self._related_at.pop(resource_id, None)
+        self._related_follow[resource_id] = time.monotonic() + RELATED_FOLLOW_FOR_S
+        if ref is not None and ref.id == resource_id and ref.kind != "region":
+            self._related_stale.discard(resource_id)
             self.load_related(ref)
 
     # ------------------------------------------------------------------ filter & sort
@@ -465,7 +504,76 @@ class MainScreen(Screen[None]):
         await self.app.action_quit()
 
     def action_tab(self, step: int) -> None:
-        self.details.cycle_tab(step)
+        details = self.details
+        in_list = isinstance(self.focused, RelatedTable)
+        details.cycle_tab(step)
+        if in_list:
+            # Moving between the lists keeps the keyboard in them; off them, back to the tree.
+            table = details.active_related_table()
+            (table or self.resource_tree).focus()
+
+    # ------------------------------------------------------------------ the pane's lists
+    @on(RelatedTable.ActionRequested)
+    def _related_action(self, event: RelatedTable.ActionRequested) -> None:
+        event.stop()
+        if event.action == "leave":
+            self.resource_tree.focus()
+            return
+        if self.scw_app.read_only:
+            return
+        from tui.app import forms_flows
+
+        flows = forms_flows()
+        if flows is None:
+            self.notify("Forms are not available in this build.", markup=False)
+            return
+        selected = self.selected()
+        if selected is None or selected.kind == "region":
+            return
+        app = self.app
+        container = selected.container
+        namespace = selected.namespace
+        anchor = container or namespace
+        if anchor is None:
+            return
+        region = anchor.region or selected.region
+        kind = event.kind
+        flow: Any
+        if event.action == "create":
+            if kind == "tokens":
+                if container is not None:
+                    flow = flows.create_token_flow(
+                        app, container, namespace=namespace, region=region
+                    )
+                else:
+                    flow = flows.create_token_flow(app, namespace, region=region)
+            elif container is None:
+                return
+            elif kind == "crons":
+                flow = flows.create_cron_flow(app, container, region=region)
+            else:
+                flow = flows.create_domain_flow(app, container, region=region)
+        elif event.action == "edit":
+            if kind != "crons" or container is None or event.item is None:
+                return
+            flow = flows.edit_cron_flow(app, event.item, container, region=region)
+        elif event.action == "delete":
+            if event.item is None:
+                return
+            flow = flows.delete_resource_flow(
+                app, RELATED_SINGULAR[kind], event.item, region=region
+            )
+        else:
+            return
+        name = f"{event.action} {RELATED_SINGULAR[kind]}"
+        self.scw_app.run_flow(self._then_reload_related(flow, anchor.id), name)
+
+    async def _then_reload_related(self, flow: Any, resource_id: str) -> None:
+        try:
+            await flow
+        finally:
+            if self.is_mounted:
+                self.related_changed(resource_id)
 
     def action_notifications(self) -> None:
         from tui.screens.notifications import NotificationsScreen

@@ -102,7 +102,9 @@ class ConnectionBar(Static):
         if self.read_only:
             part(1, ("read-only", "bold"))
         if self.profile:
-            part(4, f"profile {truncate(clean(self.profile), 20)}")
+            # Which account this is matters more than the project filter or the freshness
+            # line: at 80 columns those go first.
+            part(1, f"profile {truncate(clean(self.profile), 20)}")
         part(3, self.project[:8] + "…" if self.project else "all projects")
         part(2, " ".join(self.regions))
         state = self.state.state
@@ -122,7 +124,7 @@ class ConnectionBar(Static):
         updated = self.updated_text()
         parts.append((0, status))
         if updated:
-            part(1, (updated, "dim"))
+            part(2, (updated, "dim"))
         if self.extra:
             for index, chunk in enumerate(self.extra.split(" · ")):
                 part(1 if index else 4, (chunk, "dim"))

@@ -9,14 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.console import Console, Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.message import Message
+from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs
 
 from tui.live.events import Transition
 from tui.text import clean, safe_text, truncate
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from tui.api.models import Container, Namespace
 
 RelatedKind = Literal["crons", "domains", "tokens"]
+RelatedAction = Literal["create", "edit", "delete", "leave"]
+RELATED_KINDS: tuple[RelatedKind, ...] = ("crons", "domains", "tokens")
 TAB_IDS: tuple[str, ...] = ("tab-details", "tab-crons", "tab-domains", "tab-tokens", "tab-timeline")
 
 
@@ -105,6 +108,138 @@ _HTTP = {
 }
 
 
+class RelatedTable(DataTable[Text]):
+    """One related list (a container's crons, domains or tokens) with a row cursor and its keys.
+
+    The keys only ask: they post `ActionRequested` with the highlighted item, and the screen
+    runs the flow. Every key is kept here while the list has focus (`e` on a domain explains
+    rather than falling through to the screen's `e`, which would edit the container); in
+    read-only mode the mutating keys are disabled, and the screen's are too.
+    """
+
+    kind: ClassVar[RelatedKind] = "crons"
+    singular: ClassVar[str] = "cron"
+    editable: ClassVar[bool] = True
+    note: ClassVar[str] = ""  # what the keys cannot do, after them
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("escape", "related('leave')", "Back to the tree", id="related.leave", show=False),
+    ]
+
+    class ActionRequested(Message):
+        """A key asked for `action` on `kind`; `item` is the highlighted row's resource."""
+
+        def __init__(self, kind: RelatedKind, action: RelatedAction, item: Any | None) -> None:
+            super().__init__()
+            self.kind = kind
+            self.action = action
+            self.item = item
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, show_cursor=True, **kwargs)
+        self.items: list[Any] = []
+
+    @property
+    def highlighted_item(self) -> Any | None:
+        if not self.items or not 0 <= self.cursor_row < len(self.items):
+            return None
+        return self.items[self.cursor_row]
+
+    def show_rows(
+        self, columns: Sequence[str], items: Sequence[Any], rows: list[list[Text]]
+    ) -> None:
+        """Replace the rows, keeping the cursor on the same item when it is still listed."""
+        kept = self.highlighted_item
+        kept_id = getattr(kept, "id", None)
+        self.clear(columns=not self.columns)
+        if not self.columns:
+            self.add_columns(*columns)
+        self.items = list(items)
+        for item, row in zip(self.items, rows, strict=True):
+            self.add_row(*row, key=str(getattr(item, "id", id(item))))
+        if kept_id is not None:
+            for index, item in enumerate(self.items):
+                if getattr(item, "id", None) == kept_id:
+                    self.move_cursor(row=index, animate=False)
+                    break
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "related" and parameters and parameters[0] != "leave":
+            # False lets the key fall through to the screen, whose mutations are off too.
+            return not getattr(self.app, "read_only", False)
+        return True
+
+    def action_related(self, action: RelatedAction) -> None:
+        if action == "edit" and not self.editable:
+            self.notify(
+                f"A {self.singular} cannot be changed: delete it and add another.",
+                severity="warning",
+                timeout=4,
+                markup=False,
+            )
+            return
+        item = self.highlighted_item
+        if action in ("edit", "delete") and item is None:
+            self.notify(f"No {self.singular} to {action} here.", timeout=3, markup=False)
+            return
+        self.post_message(self.ActionRequested(self.kind, action, item))
+
+    def hint(self) -> Text:
+        """The line above the list: its keys, as the footer shows them."""
+        if getattr(self.app, "read_only", False):
+            return Text(f"read-only: {self.kind} cannot be changed here", style="dim")
+        keys: list[str] = []
+        for _key, binding in self._bindings:
+            if binding.id in ("related.create", "related.edit", "related.delete") and binding.show:
+                verb = binding.description.split()[0].lower()  # "New cron" → "new"
+                keys.append(f"{self.app.get_key_display(binding)} {verb}")
+        text = Text(" · ".join(keys), style="dim")
+        text.append(f"{self.note} — Tab: list, Esc: tree", style="dim italic")
+        return text
+
+
+class CronTable(RelatedTable):
+    kind = "crons"
+    singular = "cron"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "related('create')", "New cron", id="related.create"),
+        Binding("e", "related('edit')", "Edit cron", id="related.edit"),
+        Binding("ctrl+d", "related('delete')", "Delete cron", id="related.delete"),
+    ]
+
+
+class DomainTable(RelatedTable):
+    kind = "domains"
+    singular = "domain"
+    editable = False
+    note = " (no edit)"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "related('create')", "Add domain", id="related.create"),
+        Binding("e", "related('edit')", "Edit", id="related.edit", show=False),
+        Binding("ctrl+d", "related('delete')", "Delete domain", id="related.delete"),
+    ]
+
+
+class TokenTable(RelatedTable):
+    kind = "tokens"
+    singular = "token"
+    editable = False
+    note = " (no edit; the value is shown once)"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "related('create')", "New token", id="related.create"),
+        Binding("e", "related('edit')", "Edit", id="related.edit", show=False),
+        Binding("ctrl+d", "related('delete')", "Delete token", id="related.delete"),
+    ]
+
+
+RELATED_TABLES: dict[RelatedKind, type[RelatedTable]] = {
+    "crons": CronTable,
+    "domains": DomainTable,
+    "tokens": TokenTable,
+}
+
+
 class DetailsPane(Vertical):
     """See the module docstring."""
 
@@ -120,6 +255,8 @@ class DetailsPane(Vertical):
         self._tabs_ready = False
         self._pending: dict[str, RenderableType] = {}
         self._pending_related: tuple[str, ...] | None = None
+        # What each related list holds: (items or None while loading, error message).
+        self._related: dict[RelatedKind, tuple[list[Any] | None, str | None]] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="details-title-row"):
@@ -135,13 +272,10 @@ class DetailsPane(Vertical):
     async def _mount_tabs(self) -> None:
         tabs = (
             ("Details", "tab-details", "details-body"),
-            ("Crons", "tab-crons", "crons-body"),
-            ("Domains", "tab-domains", "domains-body"),
-            ("Tokens", "tab-tokens", "tokens-body"),
             ("Timeline", "tab-timeline", "timeline-body"),
         )
-        panes = [
-            TabPane(
+        panes = {
+            tab_id: TabPane(
                 title,
                 VerticalScroll(
                     Static(self._pending.pop(body_id, ""), id=body_id, markup=False),
@@ -150,15 +284,46 @@ class DetailsPane(Vertical):
                 id=tab_id,
             )
             for title, tab_id, body_id in tabs
-        ]
+        }
+        for kind in RELATED_KINDS:
+            table = RELATED_TABLES[kind](id=f"{kind}-table", classes="related-table")
+            panes[f"tab-{kind}"] = TabPane(
+                kind.capitalize(),
+                Vertical(
+                    Static("", id=f"{kind}-hint", classes="related-hint", markup=False),
+                    Static("", id=f"{kind}-body", classes="related-message", markup=False),
+                    table,
+                    classes="related-pane",
+                ),
+                id=f"tab-{kind}",
+            )
         tabbed = TabbedContent(id="details-tabs")
-        for pane in panes:
-            tabbed.compose_add_child(pane)  # what `with TabbedContent():` does in compose
+        for tab_id in TAB_IDS:
+            tabbed.compose_add_child(panes[tab_id])  # what `with TabbedContent():` does
         await self.mount(tabbed)
+        # Tab goes from the tree straight to the list or text of the open tab; `[` and `]`
+        # switch tabs, so the tab strip need not take focus on the way.
+        tabbed.query_one(Tabs).can_focus = False
         await self.query_one("#details-placeholder").remove()
         self._tabs_ready = True
+        for kind in RELATED_KINDS:
+            self.query_one(f"#{kind}-hint", Static).update(self.related_table(kind).hint())
+            self._render_related(kind)
         if self._pending_related is not None:
             self._related_tabs(self._pending_related)
+
+    def related_table(self, kind: RelatedKind) -> RelatedTable:
+        return self.query_one(f"#{kind}-table", RelatedTable)
+
+    def active_related_table(self) -> RelatedTable | None:
+        """The list of the open tab, when it is Crons, Domains or Tokens."""
+        if not self._tabs_ready:
+            return None
+        active = self.active_tab
+        for kind in RELATED_KINDS:
+            if active == f"tab-{kind}":
+                return self.related_table(kind)
+        return None
 
     @property
     def tabs_ready(self) -> bool:
@@ -167,6 +332,9 @@ class DetailsPane(Vertical):
     def _theme_changed(self, _theme: object) -> None:
         self.palette = BadgePalette(self.app.theme_variables)
         self.on_resize()  # shows the same thing again, in the new colours
+        if self._tabs_ready:
+            for kind in RELATED_KINDS:
+                self._render_related(kind)
 
     # ------------------------------------------------------------------ helpers
     def _measure(self) -> tuple[Console, int]:
@@ -399,64 +567,58 @@ class DetailsPane(Vertical):
         error: str | None = None,
     ) -> None:
         """Fill a related tab: `items` None means loading; `error` a failure to show."""
-        target = f"{kind}-body"
+        self._related[kind] = (None if items is None else list(items), error)
+        if self._tabs_ready:
+            self._render_related(kind)
+
+    def related_items(self, kind: RelatedKind) -> list[Any] | None:
+        return self._related.get(kind, (None, None))[0]
+
+    def _render_related(self, kind: RelatedKind) -> None:
+        items, error = self._related.get(kind, (None, None))
+        message = self.query_one(f"#{kind}-body", Static)
         if error is not None:
-            self._set(target, safe_text(f"Could not load {kind}: {error}", style="bold"))
-            return
-        if items is None:
-            self._set(target, Text("loading…", style="dim"))
-            return
-        if not items:
-            self._set(target, Text(f"No {kind}.", style="dim"))
-            return
-        renderer = {
-            "crons": self._crons,
-            "domains": self._domains,
-            "tokens": self._tokens,
+            message.update(safe_text(f"Could not load {kind}: {error}", style="bold"))
+        elif items is None:
+            message.update(Text("loading…", style="dim"))
+        elif not items:
+            message.update(Text(f"No {kind} yet.", style="dim"))
+        else:
+            message.update("")
+        message.display = error is not None or not items
+        columns, renderer = {
+            "crons": (("NAME", "SCHEDULE (UTC)", "STATUS", "ARGS"), self._cron_row),
+            "domains": (("HOSTNAME", "STATUS", "ERROR", "URL"), self._domain_row),
+            "tokens": (("DESCRIPTION", "STATUS", "SCOPE", "EXPIRES", "ID"), self._token_row),
         }[kind]
-        self._set(target, renderer(items))
+        shown = items or []
+        self.related_table(kind).show_rows(columns, shown, [renderer(item) for item in shown])
 
-    def _table(self, *columns: str) -> Table:
-        table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
-        for column in columns:
-            table.add_column(column, overflow="fold")
-        return table
+    def _cron_row(self, cron: Any) -> list[Text]:
+        args = json.dumps(cron.args, ensure_ascii=True, separators=(",", ":"))
+        return [
+            safe_text(truncate(cron.name or "—", 40)),
+            safe_text(cron.schedule),
+            badge_text(str(cron.status), self.palette),
+            Text(truncate(clean(args), 60), style="dim"),
+        ]
 
-    def _crons(self, crons: Sequence[Any]) -> Table:
-        table = self._table("NAME", "SCHEDULE (UTC)", "STATUS", "ARGS")
-        for cron in crons:
-            args = json.dumps(cron.args, ensure_ascii=True, separators=(",", ":"))
-            table.add_row(
-                safe_text(cron.name or "—"),
-                safe_text(cron.schedule),
-                badge_text(str(cron.status), self.palette),
-                Text(truncate(clean(args), 120), style="dim"),
-            )
-        return table
+    def _domain_row(self, domain: Any) -> list[Text]:
+        return [
+            safe_text(truncate(domain.hostname, 60)),
+            badge_text(str(domain.status), self.palette),
+            safe_text(truncate(domain.error_message or "", 80)),
+            safe_text(truncate(domain.url or "—", 70)),
+        ]
 
-    def _domains(self, domains: Sequence[Any]) -> Table:
-        table = self._table("HOSTNAME", "STATUS", "URL", "ERROR")
-        for domain in domains:
-            table.add_row(
-                safe_text(domain.hostname),
-                badge_text(str(domain.status), self.palette),
-                safe_text(domain.url or "—"),
-                safe_text(domain.error_message or ""),
-            )
-        return table
-
-    def _tokens(self, tokens: Sequence[Any]) -> Table:
-        table = self._table("DESCRIPTION", "STATUS", "SCOPE", "EXPIRES", "ID")
-        for token in tokens:
-            scope = "container" if token.container_id else "namespace"
-            table.add_row(
-                safe_text(token.description or "—"),
-                badge_text(str(token.status), self.palette),
-                Text(scope),
-                _when(token.expires_at) if token.expires_at else Text("never", style="dim"),
-                Text(clean(token.id), style="dim"),
-            )
-        return table
+    def _token_row(self, token: Any) -> list[Text]:
+        return [
+            safe_text(truncate(token.description or "—", 40)),
+            badge_text(str(token.status), self.palette),
+            Text("container" if token.container_id else "namespace"),
+            _when(token.expires_at) if token.expires_at else Text("never", style="dim"),
+            Text(clean(token.id), style="dim"),
+        ]
 
     def set_timeline(self, transitions: Sequence[Transition], *, show_names: bool) -> None:
         self._set(

@@ -153,6 +153,7 @@ class LogStatusBar(Static):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__("", id=id, classes=classes)
+        self._shown: Text | None = None
 
     def show(
         self,
@@ -204,4 +205,9 @@ class LogStatusBar(Static):
             text.append("the container no longer exists", "bold red")
         else:
             text.append(connection, "dim")
-        self.update(text)
+        if text == self._shown:
+            return
+        self._shown = text
+        # One line of fixed height (logs.tcss): no layout pass. With one, each refresh of this
+        # line (every second: "polled N s ago") re-arranged the whole log screen.
+        self.update(text, layout=False)

@@ -57,6 +57,9 @@ TIME_MODES: tuple[TimeMode, ...] = ("utc", "local", "relative", "off")
 
 DISPLAY_CUT = 2_000  # characters of a message shown on one row (the rest: Enter, or save)
 WRAP_CUT = 20_000  # characters shown when wrapping
+# `tui.live.logtail.HISTORY_LIMIT_SOURCE`, spelled here: importing the tail module would pull
+# the API client into the widgets (tests check the two agree).
+HISTORY_LIMIT_SOURCE = "history-limit"
 FILTER_CHUNK = 5_000  # lines filtered per event-loop turn
 
 # Container prefixes in a merged view: one colour per container, in order of appearance.
@@ -800,6 +803,11 @@ class LogView(ScrollView, can_focus=True):
             body = f"┄┄ gap: {label} ┄┄"
             style = self._style("log-view--gap")
             fill = "┄"
+        elif entry.source == HISTORY_LIMIT_SOURCE:
+            # Not an event: no time (the lines below it tell when the history starts).
+            body = f"── {label} ──"
+            style = self._style("log-view--gap")
+            fill = "─"
         else:
             body = f"── {label} {when} ──"
             style = self._style("log-view--marker")
