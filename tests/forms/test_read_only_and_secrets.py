@@ -23,6 +23,12 @@ from tui.widgets.env_editor import EnvEditor
 from .conftest import screen_text, select_node, set_input, wait_for_screen, wait_until
 
 
+def search_done(app: Any) -> bool:
+    """The command palette has no search running (its results are all on screen)."""
+    group = CommandPalette._GATHER_COMMANDS_GROUP
+    return not any(w.group == group and not w.is_finished for w in app.workers)
+
+
 async def test_read_only_no_key_palette_or_flow_mutates(make_app: Any) -> None:
     h = make_app(read_only=True)
     async with h.app.run_test(size=(100, 40)) as pilot:
@@ -39,8 +45,9 @@ async def test_read_only_no_key_palette_or_flow_mutates(make_app: Any) -> None:
         palette = await wait_for_screen(pilot, CommandPalette)
         for word in ("Create", "Deploy", "Delete", "Edit", "Invoke"):
             palette.query_one(Input).value = word
-            await pilot.pause(0.3)
-            shown = screen_text(pilot.app)
+            await pilot.pause()  # the palette starts its search...
+            await wait_until(pilot, lambda: search_done(pilot.app), message=f"search {word}")
+            shown = screen_text(pilot.app)  # ...and has shown all it found
             assert f"{word} namespace" not in shown and f"{word} container" not in shown
             assert word not in [line.strip() for line in shown.splitlines()]
         await pilot.press("escape")
@@ -86,7 +93,8 @@ async def test_secret_env_value_typed_in_a_form_appears_in_no_log(
         row.query_one(".env-value", Input).focus()
         await pilot.press(*SECRET_VALUE[:6])  # typed for real, then the rest pasted
         row.query_one(".env-value", Input).value = SECRET_VALUE
-        await pilot.pause(0.6)  # a draft is written meanwhile
+        # A draft is written meanwhile (without the secret: checked in every file below).
+        await wait_until(pilot, lambda: bool(h.store.load_drafts()), message="draft saved")
         assert SECRET_VALUE not in screen_text(pilot.app)
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not isinstance(pilot.app.screen, ContainerForm))
@@ -103,6 +111,7 @@ async def test_secret_env_value_typed_in_a_form_appears_in_no_log(
             got = await h.app.client.get_container(container_id=ct.id, region="fr-par")
             return got.status == "ready"
 
+        await h.control.advance(60)  # the deploy's lifecycle, at once
         await wait_until(pilot, ready, message="container ready")
         logs = await h.app.client.list_logs_all(container_id=ct.id, region="fr-par")
         assert logs and all(SECRET_VALUE not in line.message for line in logs)

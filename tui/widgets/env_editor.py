@@ -10,19 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from fractions import Fraction
+from math import floor
+from typing import Any, ClassVar
 
+from rich.cells import set_cell_size
+from rich.style import Style
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
+from textual import events, on
+from textual.app import ComposeResult, RenderResult
 from textual.containers import Horizontal, Vertical
-from textual.css.query import NoMatches
+from textual.geometry import Size
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from tui import validation
-from tui.text import safe_text
+from tui.text import clean, safe_text
 from tui.widgets.form_field import update_if_changed
+from tui.widgets.safe_input import SafeInput, visible
 
 MASK = "••••"
 
@@ -39,46 +45,212 @@ class SecretChange:
         return f"SecretChange(key={self.key!r}, {state})"
 
 
-class EnvRow(Vertical):
-    """A row the user types: key and value (masked for a secret), with a remove button."""
+class _RowButton(Button):
+    """A button of a row: styled once when mounted (see `SafeInput.update_node_styles`)."""
 
-    def __init__(self, key: str = "", value: str = "", *, secret: bool) -> None:
+    def update_node_styles(self, animate: bool = True) -> None:
+        if self._parent is None:
+            return
+        super().update_node_styles(animate)
+
+
+class EnvRow(Vertical):
+    """A row the user types: key and value (masked for a secret), with a remove button.
+
+    The row holds its inputs from the start, so `key` and `value` are right before they are
+    mounted and cost no DOM query: the editor reads every row on each keystroke.
+
+    A row made from existing values (the form's start, a restored draft) starts *dormant*: it
+    draws its key, value and ✕ itself, cell for cell as its inputs would, and mounts them when it
+    is focused or clicked. Textual spends about a millisecond per mounted widget, and a live row
+    is six widgets: a form restored with 200 variables took seconds to open, and each later
+    re-layout paid for all of them. A row made to be typed in (`live=True`, `add_row`) mounts its
+    inputs at once.
+    """
+
+    # A click on a dormant row goes to the input (or ✕) under the pointer: see on_mouse_down.
+    FOCUS_ON_CLICK = False
+
+    def __init__(self, key: str = "", value: str = "", *, secret: bool, live: bool = False) -> None:
         super().__init__(classes="env-row")
-        self._key = key
-        self._value = value
         self.secret = secret
+        self.key_input = SafeInput(key, placeholder="KEY", compact=True, classes="env-key")
+        self.value_input = SafeInput(
+            value,
+            placeholder="secret value" if secret else "value",
+            password=secret,
+            compact=True,
+            classes="env-value",
+        )
+        self.remove_button = _RowButton(
+            "✕", compact=True, classes="env-remove", tooltip="Remove this variable"
+        )
+        self._error_line = Static("", classes="env-error", markup=False)
+        self._error_line.display = False
+        self._error: str | None = None
+        self._live = live
+        self.can_focus = not live
+        # What each input last reported: an input reports its first value once mounted, which
+        # is no change (a restore of 200 rows would otherwise re-check the form 400 times).
+        self._reported_key = key
+        self._reported_value = value
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="env-line"):
-            yield Input(self._key, placeholder="KEY", compact=True, classes="env-key")
-            yield Input(
-                self._value,
-                placeholder="secret value" if self.secret else "value",
-                password=self.secret,
-                compact=True,
-                classes="env-value",
-            )
-            yield Button("✕", compact=True, classes="env-remove", tooltip="Remove this variable")
-        yield Static("", classes="env-error", markup=False)
+        if self._live:
+            yield from self._parts()
+
+    def _parts(self) -> list[Widget]:
+        line = Horizontal(self.key_input, self.value_input, self.remove_button, classes="env-line")
+        return [line, self._error_line]
+
+    @property
+    def live(self) -> bool:
+        """True once the row's inputs are mounted (or being mounted)."""
+        return self._live
+
+    async def go_live(self) -> None:
+        """Mount the row's inputs in place of its drawing (once)."""
+        if self._live:
+            return
+        self._live = True
+        self.can_focus = False
+        await self.mount_all(self._parts())
+        self.refresh(layout=True)
+
+    async def on_focus(self, event: events.Focus) -> None:
+        # Reached by Tab only (FOCUS_ON_CLICK is off): typing starts at the key.
+        if not self._live:
+            await self.go_live()
+            self.key_input.focus()
+
+    async def on_mouse_down(self, event: events.MouseDown) -> None:
+        if self._live:
+            return
+        event.stop()
+        x = event.x
+        await self.go_live()
+        _, (value_x, _), (remove_x, _) = row_cells(self.size.width)
+        if x >= remove_x:
+            # Pressed from the button's own queue: a message made in this handler counts this
+            # row as its sender, and Textual stops its bubbling here, short of the editor.
+            self.remove_button.call_later(self.remove_button.press)
+            return
+        target, left = (self.value_input, value_x) if x >= value_x else (self.key_input, 0)
+        # As a click on the live input: focus (which selects all), then the cursor at the
+        # click, handled by the input after its focus event.
+        self.screen.set_focus(target, scroll_visible=False)
+        target.call_later(target.cursor_to_cell, max(0, x - left))
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        if event.input is self.key_input:
+            unchanged = event.value == self._reported_key
+            self._reported_key = event.value
+        elif event.input is self.value_input:
+            unchanged = event.value == self._reported_value
+            self._reported_value = event.value
+        else:
+            return
+        if unchanged:
+            event.stop()
 
     @property
     def key(self) -> str:
-        return self.query_one(".env-key", Input).value.strip()
+        return self.key_input.value.strip()
 
     @property
     def value(self) -> str:
-        return self.query_one(".env-value", Input).value
+        return self.value_input.value
 
     @property
     def blank(self) -> bool:
-        return not self.key and not self.value
+        return not self.key_input.value.strip() and not self.value_input.value
 
     def show_error(self, message: str | None) -> None:
-        line = self.query_one(".env-error", Static)
+        if message == self._error:
+            return  # the common case on each keystroke, with every row re-checked
+        self._error = message
+        line = self._error_line
         update_if_changed(line, safe_text("✗ " + message) if message else Text(""))
         if line.display != bool(message):
             line.display = bool(message)
         self.set_class(bool(message), "-invalid")
+        if not self._live:
+            self.refresh(layout=True)
+
+    # ------------------------------------------------------------------ dormant drawing
+
+    def render(self) -> RenderResult:
+        if self._live:
+            return super().render()
+        return self._drawing(self.size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if self._live:
+            return super().get_content_height(container, viewport, width)
+        return 1 + len(self._error_lines(width))
+
+    def _drawing(self, width: int) -> Text:
+        """What the live row shows while nothing in it has focus, cell for cell."""
+        text_style = self._look("env-editor--text")
+        placeholder_style = self._look("env-editor--placeholder")
+        cells: list[tuple[str, Style]] = []
+        for field in (self.key_input, self.value_input):
+            if field.value:
+                shown = "•" * len(field.value) if field.password else visible(field.value)
+                cells.append((shown, text_style))
+            else:
+                cells.append((field.placeholder, placeholder_style))
+        cells.append(("✕".center(3), self._look("env-editor--remove")))
+        line = Text(no_wrap=True, overflow="crop", end="")
+        position = 0
+        for (x, cell_width), (content, style) in zip(row_cells(width), cells, strict=True):
+            if x > position:
+                line.append(" " * (x - position))
+            line.append(set_cell_size(content, cell_width), style)
+            position = x + cell_width
+        if position < width:
+            line.append(" " * (width - position))
+        for wrapped in self._error_lines(width):
+            line.append("\n")
+            line.append_text(wrapped)
+        return line
+
+    def _look(self, component: str) -> Style:
+        # The editor holds the looks (component classes cost a stylesheet pass per widget).
+        for node in self.ancestors:
+            if isinstance(node, EnvEditor):
+                return node.get_component_rich_style(component)
+        return Style()
+
+    def _error_lines(self, width: int) -> list[Text]:
+        """The error line under the row, wrapped as the live row's Static wraps it."""
+        if not self._error:
+            return []
+        style = self._look("env-editor--error")
+        message = Text(clean("✗ " + self._error), style=style)
+        return list(message.wrap(self.app.console, max(1, width)))
+
+
+def row_cells(width: int) -> list[tuple[int, int]]:
+    """(x, width) of the key, value and ✕ of a live row `width` cells wide.
+
+    forms.tcss gives the key 2fr and a margin of 1, the value 3fr and a margin of 1, the ✕ 3
+    cells; Textual's horizontal layout places fractional widths and floors each edge. Checked
+    against the live row by tests/forms/test_env_editor.py.
+    """
+    remaining = max(0, width - _REMOVE_WIDTH - 2)
+    unit = Fraction(remaining, 5) if remaining else Fraction(1)
+    x = Fraction(0)
+    cells: list[tuple[int, int]] = []
+    for cell_width, margin in ((unit * 2, 1), (unit * 3, 1), (Fraction(_REMOVE_WIDTH), 0)):
+        start = floor(x)
+        cells.append((start, floor(x + cell_width - start)))
+        x += cell_width + margin
+    return cells
+
+
+_REMOVE_WIDTH = 3
 
 
 class SecretRow(Vertical):
@@ -94,7 +266,7 @@ class SecretRow(Vertical):
         with Horizontal(classes="env-line"):
             yield Label(safe_text(self.key), classes="env-key secret-key")
             yield Static(MASK, classes="secret-mask", markup=False)
-            yield Input(
+            yield SafeInput(
                 placeholder="new secret value",
                 password=True,
                 compact=True,
@@ -139,7 +311,19 @@ class SecretRow(Vertical):
 
 
 class EnvEditor(Vertical):
-    """Rows of environment variables. `secret=True` for secret ones (write-only)."""
+    """Rows of environment variables. `secret=True` for secret ones (write-only).
+
+    Every read is one pass over the rows, each row answering from its own inputs: the form
+    re-checks the editor on each keystroke, with up to a few hundred rows.
+    """
+
+    # How a dormant row draws its inputs, ✕ and error line (styles/forms.tcss).
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "env-editor--text",
+        "env-editor--placeholder",
+        "env-editor--remove",
+        "env-editor--error",
+    }
 
     class Changed(Message):
         """Any row was added, edited, removed, replaced or restored."""
@@ -166,9 +350,11 @@ class EnvEditor(Vertical):
         self._initial_values = dict(values or {})
         self._existing = list(existing_secret_keys) if secret else []
         self._show_errors = False
+        self._rows_box = Vertical(classes="env-rows")
+        self._summary = Static("", classes="env-summary", markup=False)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="env-rows"):
+        with self._rows_box:
             for key in self._existing:
                 yield SecretRow(key)
             for key, value in self._initial_values.items():
@@ -176,7 +362,7 @@ class EnvEditor(Vertical):
         with Horizontal(classes="env-actions"):
             label = "+ Add secret" if self.secret else "+ Add variable"
             yield Button(label, compact=True, classes="env-add")
-            yield Static("", classes="env-summary", markup=False)
+            yield self._summary
 
     def on_mount(self) -> None:
         self._refresh_summary()
@@ -184,10 +370,10 @@ class EnvEditor(Vertical):
     # ------------------------------------------------------------------ reading
 
     def edit_rows(self) -> list[EnvRow]:
-        return list(self.query(EnvRow))
+        return [row for row in self._rows_box.children if isinstance(row, EnvRow)]
 
     def secret_rows(self) -> list[SecretRow]:
-        return list(self.query(SecretRow))
+        return [row for row in self._rows_box.children if isinstance(row, SecretRow)]
 
     def env(self) -> dict[str, str]:
         """The plain variables as typed (blank rows ignored)."""
@@ -208,7 +394,13 @@ class EnvEditor(Vertical):
 
     @property
     def has_secret_input(self) -> bool:
-        """True when some secret value is typed (it is not kept in drafts)."""
+        """True when some secret value is typed (it is not kept in drafts).
+
+        Plain values are kept in drafts and compared with the form's starting values: they
+        never count here, or every edit form with a plain variable would look changed.
+        """
+        if not self.secret:
+            return False
         if any(row.value for row in self.edit_rows()):
             return True
         return any(r.state == "replace" and r.new_value for r in self.secret_rows())
@@ -224,49 +416,62 @@ class EnvEditor(Vertical):
         return data
 
     async def restore(self, draft: Mapping[str, Any]) -> None:
-        """Put back what `draft()` returned (secret values must be typed again)."""
-        for row in self.edit_rows():
-            await row.remove()
-        rows_box = self.query_one(".env-rows", Vertical)
-        for key, value in draft.get("rows", []):
-            await rows_box.mount(
-                EnvRow(str(key), "" if self.secret else str(value), secret=self.secret)
-            )
+        """Put back what `draft()` returned (secret values must be typed again).
+
+        All rows are mounted in one go and the editor reports one change at the end.
+        """
+        old_rows = self.edit_rows()
+        if old_rows:
+            await self._rows_box.remove_children(old_rows)
+        rows = [
+            EnvRow(str(key), "" if self.secret else str(value), secret=self.secret)
+            for key, value in draft.get("rows", [])
+        ]
+        if rows:
+            # One layout for all of them, not one per few rows as they compose.
+            with self.app.batch_update():
+                await self._rows_box.mount_all(rows)
+        removed = set(draft.get("removed", []))
+        replaced = set(draft.get("replaced", []))
         for existing in self.secret_rows():
-            if existing.key in draft.get("removed", []):
+            if existing.key in removed:
                 existing.set_state("remove")
-            elif existing.key in draft.get("replaced", []):
+            elif existing.key in replaced:
                 existing.set_state("replace")
-        self.validate(show=self._show_errors)
-        self._refresh_summary()
+        self._changed()
 
     # ------------------------------------------------------------------ checking
 
     def validate(self, *, show: bool = True) -> list[str]:
-        """Check every row; show each problem on its row when `show`; return the problems."""
+        """Check every row; show each problem on its row when `show`; return the problems.
+
+        The count rule comes first: with too many variables it is the problem the field shows.
+        """
         self._show_errors = self._show_errors or show
-        problems: list[str] = []
-        seen: dict[str, int] = {}
-        existing_keys = {r.key for r in self.secret_rows()}
-        count = len(existing_keys) - sum(1 for r in self.secret_rows() if r.state == "remove")
+        row_problems: list[str] = []
+        seen: set[str] = set()
+        secret_rows = self.secret_rows()
+        existing_keys = {r.key for r in secret_rows}
+        count = len(existing_keys) - sum(1 for r in secret_rows if r.state == "remove")
         for row in self.edit_rows():
             message: str | None = None
             if not row.blank:
-                count += 0 if row.key in existing_keys else 1
-                message = validation.check_env_key(row.key)
-                if message is None and row.key in seen:
-                    message = f"duplicate key {row.key}"
-                if message is None and self.secret and row.key in existing_keys:
-                    message = f"{row.key} exists: use Replace on its row"
+                key = row.key
+                count += 0 if key in existing_keys else 1
+                message = validation.check_env_key(key)
+                if message is None and key in seen:
+                    message = f"duplicate key {key}"
+                if message is None and self.secret and key in existing_keys:
+                    message = f"{key} exists: use Replace on its row"
                 if message is None and self.secret and not row.value:
                     message = "value required"
                 if message is None:
                     message = validation.check_env_value(row.value)
-                seen[row.key] = 1
+                seen.add(key)
             if message:
-                problems.append(message)
+                row_problems.append(message)
             row.show_error(message if self._show_errors else None)
-        for existing in self.secret_rows():
+        for existing in secret_rows:
             message = None
             if existing.state == "replace":
                 message = (
@@ -275,18 +480,20 @@ class EnvEditor(Vertical):
                     else validation.check_secret_value(existing.new_value)
                 )
             if message:
-                problems.append(f"{existing.key}: {message}")
+                row_problems.append(f"{existing.key}: {message}")
             existing.show_error(message if self._show_errors else None)
+        problems: list[str] = []
         if count > validation.ENV_MAX_KEYS:
             problems.append(f"at most {validation.ENV_MAX_KEYS} variables ({count} now)")
-        return problems
+        return problems + row_problems
 
     # ------------------------------------------------------------------ editing
 
     async def add_row(self, key: str = "", value: str = "") -> EnvRow:
-        row = EnvRow(key, value, secret=self.secret)
-        await self.query_one(".env-rows", Vertical).mount(row)
-        row.query_one(".env-key", Input).focus()
+        row = EnvRow(key, value, secret=self.secret, live=True)
+        await self._rows_box.mount(row)
+        # Deferred by Textual until the row's inputs are mounted.
+        row.key_input.focus()
         self._changed()
         return row
 
@@ -338,18 +545,15 @@ class EnvEditor(Vertical):
         self.post_message(self.Changed(self))
 
     def _refresh_summary(self) -> None:
-        try:
-            summary = self.query_one(".env-summary", Static)
-        except NoMatches:
-            return
         if self.secret:
-            removed = sum(1 for r in self.secret_rows() if r.state == "remove")
-            kept = len(self.secret_rows()) - removed
+            secret_rows = self.secret_rows()
+            removed = sum(1 for r in secret_rows if r.state == "remove")
+            kept = len(secret_rows) - removed
             new = sum(1 for r in self.edit_rows() if not r.blank)
             parts = [f"{kept + new} secret(s)"]
             if removed:
                 parts.append(f"{removed} to remove")
-            update_if_changed(summary, Text(", ".join(parts), style="dim"), layout=False)
+            text = Text(", ".join(parts), style="dim")
         else:
             text = Text(f"{len(self.env())} variable(s)", style="dim")
-            update_if_changed(summary, text, layout=False)
+        update_if_changed(self._summary, text, layout=False)

@@ -64,6 +64,11 @@ class ResourceForm(ModalScreen[Any]):
     kind: ClassVar[str] = "resource"
     # Server argument names that belong to a field with another name.
     FIELD_ALIASES: ClassVar[dict[str, str]] = {}
+    # Keys of `field_values()` that belong to a field with another name (else FIELD_ALIASES).
+    VALUE_FIELDS: ClassVar[dict[str, str]] = {
+        "env": "environment_variables",
+        "sealed_env": "secret_environment_variables",
+    }
     # The field a 409 already_exists concerns.
     UNIQUE_FIELD: ClassVar[str | None] = "name"
 
@@ -157,7 +162,12 @@ class ResourceForm(ModalScreen[Any]):
             await self.apply_values(self._restore)
             self._draft_saved = True  # it came from the store and stays there until resolved
             current = self.field_values()
-            self._touched.update(k for k, v in current.items() if self._baseline.get(k) != v)
+            # What the draft brought counts as typed: its problems show at once.
+            self._touched.update(
+                self.VALUE_FIELDS.get(k) or self.FIELD_ALIASES.get(k, k)
+                for k, v in current.items()
+                if self._baseline.get(k) != v
+            )
         self._refresh_checks()
         self._show_form_error(None)
         self.call_after_refresh(self._become_ready)
@@ -404,7 +414,8 @@ class ResourceForm(ModalScreen[Any]):
         for form_field in self.query(FormField):
             if form_field.field == field:
                 form_field.scroll_visible()
-                for widget in form_field.query("Input, Select, TextArea, Switch, Button"):
+                # A dormant env row (EnvRow) takes the focus for its inputs.
+                for widget in form_field.query("Input, Select, TextArea, Switch, Button, EnvRow"):
                     if widget.focusable and widget.display and not widget.disabled:
                         widget.focus()
                         return

@@ -12,12 +12,13 @@ from tui.api.models import SecretInput
 from tui.config import applog
 from tui.screens.forms.review import Change
 from tui.widgets.env_editor import MASK, SecretChange
+from tui.widgets.safe_input import SafeInput
 
 
 def text_input(
     field: str, value: str = "", placeholder: str = "", *, password: bool = False
 ) -> Input:
-    return Input(value, placeholder=placeholder, id=field, compact=True, password=password)
+    return SafeInput(value, placeholder=placeholder, id=field, compact=True, password=password)
 
 
 def select(field: str, options: Sequence[tuple[str, Any]], value: Any) -> Select[Any]:

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Static
 
 from tui.resources import style_path
 from tui.text import safe_text
+from tui.widgets.safe_input import SafeInput
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -120,7 +121,7 @@ class DeleteConfirmScreen(ModalScreen[bool]):
                 prompt.append_text(safe_text(self.resource_name, "bold"))
                 prompt.append(" to confirm:")
                 yield Static(prompt, classes="dialog-line", markup=False)
-                yield Input(placeholder=self.resource_name, id="confirm-name", compact=True)
+                yield SafeInput(placeholder=self.resource_name, id="confirm-name", compact=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="no", compact=True)
                 yield Button(

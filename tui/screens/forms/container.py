@@ -25,6 +25,7 @@ from tui.screens.forms.review import Change
 from tui.text import safe_text
 from tui.widgets.env_editor import EnvEditor
 from tui.widgets.form_field import FormField, update_if_changed
+from tui.widgets.safe_input import SafeInput
 
 _NUMBER_FIELDS = ("min_scale", "max_scale", "cpu_limit", "port", "max_concurrency")
 _SELECT_FIELDS = ("memory_limit", "privacy", "protocol", "http_option")
@@ -171,9 +172,9 @@ class ContainerForm(ResourceForm):
         yield FormField(
             "Scale",
             Label("min", classes="field-note inline"),
-            Input(start["min_scale"], id="min_scale", compact=True, classes="short"),
+            SafeInput(start["min_scale"], id="min_scale", compact=True, classes="short"),
             Label("  max", classes="field-note inline"),
-            Input(start["max_scale"], id="max_scale", compact=True, classes="short"),
+            SafeInput(start["max_scale"], id="max_scale", compact=True, classes="short"),
             field="scale",
             hint="0 ≤ min ≤ max ≤ 50 instances",
         )
@@ -189,7 +190,7 @@ class ContainerForm(ResourceForm):
         )
         yield FormField(
             "CPU limit",
-            Input(
+            SafeInput(
                 start["cpu_limit"],
                 placeholder="auto",
                 id="cpu_limit",
@@ -201,7 +202,7 @@ class ContainerForm(ResourceForm):
         )
         yield FormField(
             "Timeout",
-            Input(start["timeout"], id="timeout", compact=True, classes="short"),
+            SafeInput(start["timeout"], id="timeout", compact=True, classes="short"),
             Label('seconds (1-900), or "5m"', classes="field-note"),
             field="timeout",
         )
@@ -218,13 +219,15 @@ class ContainerForm(ResourceForm):
         )
         yield FormField(
             "Port",
-            Input(start["port"], id="port", compact=True, classes="short"),
+            SafeInput(start["port"], id="port", compact=True, classes="short"),
             Label("the port the image listens on", classes="field-note"),
             field="port",
         )
         yield FormField(
             "Concurrency",
-            Input(start["max_concurrency"], id="max_concurrency", compact=True, classes="short"),
+            SafeInput(
+                start["max_concurrency"], id="max_concurrency", compact=True, classes="short"
+            ),
             Label("max requests per instance (1-80)", classes="field-note"),
             field="max_concurrency",
         )

@@ -19,6 +19,7 @@ from tui.api.models import Container
 from tui.resources import style_path
 from tui.text import safe_text
 from tui.widgets.form_field import FormField
+from tui.widgets.safe_input import SafeInput
 
 MAX_BODY_CHARS = 20_000
 
@@ -85,19 +86,19 @@ class InvokeScreen(ModalScreen[None]):
                     id="invoke-method",
                     compact=True,
                 ),
-                Input("/", placeholder="/path?query", id="invoke-path", compact=True),
+                SafeInput("/", placeholder="/path?query", id="invoke-path", compact=True),
                 field="path",
                 classes="invoke-request",
             )
             yield FormField(
                 "Body",
-                Input(placeholder="sent with POST/PUT", id="invoke-body", compact=True),
+                SafeInput(placeholder="sent with POST/PUT", id="invoke-body", compact=True),
                 field="body",
             )
             if self.private:
                 yield FormField(
                     "Token",
-                    Input(
+                    SafeInput(
                         placeholder="paste a token (X-Auth-Token)",
                         password=True,
                         id="invoke-token",

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Static
 
 from tui.resources import style_path
 from tui.text import safe_text
+from tui.widgets.safe_input import SafeInput
 
 
 def save_secret_file(path_text: str, secret: str) -> Path:
@@ -63,7 +64,7 @@ class TokenCreatedScreen(ModalScreen[None]):
             yield Static(line, classes="dialog-line warning", markup=False)
             yield Static(safe_text(secret), id="token-value", classes="token-value", markup=False)
             with Horizontal(classes="token-save"):
-                yield Input(
+                yield SafeInput(
                     placeholder="save to file: ~/scw-token.txt", id="token-path", compact=True
                 )
                 yield Button("Save", id="token-save", compact=True)
