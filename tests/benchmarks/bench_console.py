@@ -219,11 +219,12 @@ class MeasuredApp(ScwContainersApp):
         driver.write = write  # type: ignore[method-assign]
 
     def on_live_events(self, message: Any) -> None:
+        # No super() call: Textual runs the handler of every class in the MRO, so the base
+        # class applies the batch right after this one (calling it here applied it twice).
         if not hasattr(self, "data_at") and any(
             type(e).__name__ == "NamespacesLoaded" for e in message.events
         ):
             self.data_at = time.perf_counter()
-        super().on_live_events(message)
 
 
 def _rss_mb() -> float:
