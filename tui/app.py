@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import logging
 import threading
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -28,6 +29,7 @@ from textual.screen import Screen
 
 from tui.commands import ConsoleCommands
 from tui.config import AppConfig, AppPaths, ConfigError, Flags, Settings, emulator_connection
+from tui.config.settings import keymap_conflicts, unknown_theme_problem
 from tui.live.events import GONE, ConnectionState, FollowEnded, LiveEvent, Transition
 from tui.live.timeline import Timeline
 from tui.live.watcher import Watcher
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
     from tui.config import StateStore
     from tui.screens.connect_error import ConnectErrorScreen
 
+_log = logging.getLogger(__name__)
+
 NOTIFICATION_HISTORY = 500
 MAX_TOASTS_PER_BATCH = 3
 
@@ -56,6 +60,26 @@ class LiveEvents(Message):
         super().__init__()
         self.events = events
         self.generation = generation  # which connection's watcher sent it (see `reconnect`)
+
+
+def _default_keys() -> dict[str, str]:
+    """Every binding id of the console with its default key, from the classes' BINDINGS."""
+    # The screens with remappable keys; imported here, once, only when `[keys]` is set.
+    for module in ("tui.screens.logs", "tui.widgets.resource_tree", "tui.widgets.details"):
+        importlib.import_module(module)
+    from textual.dom import DOMNode
+
+    found: dict[str, str] = {}
+    pending: list[type[DOMNode]] = [DOMNode]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not cls.__module__.startswith("tui."):
+            continue
+        for binding in cls.__dict__.get("BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.id:
+                found.setdefault(binding.id, binding.key)
+    return found
 
 
 class ScwContainersApp(App[int]):
@@ -96,6 +120,8 @@ class ScwContainersApp(App[int]):
         self.watcher: Watcher | None = None
         self.connection_state = ConnectionState("connecting")
         self.notification_log: deque[NotificationRecord] = deque(maxlen=NOTIFICATION_HISTORY)
+        # Shown once at start: the config's problems, then what only the app can check.
+        self.problems: list[str] = list(config.problems)
         self._ever_connected = False
         self._connect_error: ConnectErrorScreen | None = None
         # Bumped by `reconnect`: a batch the previous watcher posted just before it was
@@ -183,19 +209,77 @@ class ScwContainersApp(App[int]):
             self.theme = self.settings.theme
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
-        for problem in self.config.problems:
+        self.problems = [*self.config.problems, *self._settings_problems()]
+        for problem in self.problems:
             self.notify(problem, severity="warning", timeout=8)
         if self.config.config_error is not None:
             self._show_config_error(self.config.config_error)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         if self._client is None:
-            # Build the client (and the demo emulator) in a thread while the screen is
-            # composed and painted: importing them is a good part of the start-up time.
-            self.run_worker(self._connect, thread=True, group="connect", exit_on_error=False)
+            # Build the client (and the demo emulator) right after the first frame, on this
+            # thread: importing them is a good part of the start-up time, and in a thread they
+            # took three times as long (GIL hand-offs with Textual's loop at every wake-up).
+            self.call_after_refresh(self._connect)
+            # A screen pushed at once (the config error) can hold the refresh back.
+            self.set_timer(0.3, self._connect)
+
+    def _settings_problems(self) -> list[str]:
+        """What the settings file asks that the app cannot do: a theme it doesn't have, a key
+        given to two actions of one screen (reported like the file's other problems)."""
+        path = self.config.paths.settings_file
+        problems: list[str] = []
+        theme = unknown_theme_problem(self.settings.theme, self.available_themes, path=path)
+        if theme is not None:
+            problems.append(theme)
+        if self.settings.keys:
+            problems.extend(keymap_conflicts(self.settings.keys, _default_keys(), path=path))
+        return problems
 
     def _connect(self) -> None:
-        _ = self.client  # imports httpx, pydantic models and maybe the emulator
-        self.call_from_thread(self._maybe_start)
-        forms_flows()  # warm the forms' imports here rather than on the first key
+        if self._client is not None:
+            self._maybe_start()
+            return
+        try:
+            _ = self.client  # imports httpx, pydantic models and maybe the emulator
+        except Exception as error:  # a config the error screen is showing: wait for a fix
+            _log.info("no client yet: %s", error)
+            return
+        self._maybe_start()
+        # Warm the forms' imports once the first tree is up rather than on the first key.
+        self.set_timer(0.5, self._warm_forms)
+
+    def _warm_forms(self) -> None:
+        self.run_worker(forms_flows, thread=True, group="connect", exit_on_error=False)
+
+    def _screen_changed(self, _screen: Screen[Any]) -> None:
+        self.call_after_refresh(self._update_focus)
+
+    def on_resource_tree_view_changed(self, _message: Message) -> None:
+        self._update_focus()
+
+    def _update_focus(self) -> None:
+        """Tell the watcher which namespaces can be seen: the tree's window while the main
+        screen shows (under modals at most), and those of the screens on the stack (a log
+        view); the others are polled at the background pace."""
+        if self.watcher is None:
+            return
+        from tui.api.models import Container, Namespace
+
+        focus: set[str] = set()
+        stack = self.screen_stack
+        if self._main in stack and self._main.is_mounted:
+            above = stack[stack.index(self._main) + 1 :]
+            if all(other.styles.background.a < 1 for other in above):
+                with contextlib.suppress(NoMatches):
+                    focus |= self._main.resource_tree.namespaces_in_view
+        for screen in stack:
+            container = getattr(screen, "container", None)
+            if isinstance(container, Container):
+                focus.add(container.namespace_id)
+            namespace = getattr(screen, "namespace", None)
+            if isinstance(namespace, Namespace):
+                focus.add(namespace.id)
+        self.watcher.set_focus_namespaces(focus)
 
     def main_screen_ready(self) -> None:
         """Called by the main screen once its widgets exist: polling may start."""
@@ -236,11 +320,14 @@ class ScwContainersApp(App[int]):
             timeline=self.timeline,
             # The in-process emulator answers on this event loop: concurrency buys nothing
             # there, and fewer answers per loop turn keep keys responsive.
-            concurrency=2 if connection.is_emulator else 8,
+            concurrency=2 if connection.is_emulator else 3,
+            # Not yet a setting (settings.py has another owner): namespaces out of view.
+            background_interval=self.settings.poll_background_s,
         )
         self.run_worker(
             self.watcher.run(), group="watcher", name="watcher", exclusive=True, exit_on_error=False
         )
+        self._update_focus()
 
     async def on_unmount(self) -> None:
         self._remember_selection()

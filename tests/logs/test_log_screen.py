@@ -392,7 +392,8 @@ async def test_display_toggles_time_range_and_wrap(
         await pilot.press("L", "t")
         assert view.time_mode == "utc"
         last = [row for row in shown(view) if row.strip()][-1]
-        assert last[12] == "Z" and "WARN " in last
+        # The time ends in Z (a date comes first when the line is not from today).
+        assert "Z WARN " in last
         await pilot.press("S")  # source and stream column
         assert "user     stdout" in [row for row in shown(view) if row.strip()][-1]
         await pilot.press("S")

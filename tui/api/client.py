@@ -311,6 +311,30 @@ class ContainersClient:
             models.ListContainersResponse, "GET", f"{self._base(region)}/containers", params=params
         )
 
+    async def list_containers_data(
+        self,
+        *,
+        namespace_id: str,
+        region: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+    ) -> Any:
+        """The decoded JSON answer of `list_containers`, not parsed into models: a poller
+        compares it with its previous answer and parses only what changed
+        (`parse_list_containers`), which is most of a settled round's work."""
+        params = {
+            "namespace_id": _id("namespace_id", namespace_id),
+            "page": page,
+            "page_size": page_size,
+            "organization_id": self.default_organization_id,
+            "project_id": self.default_project_id,
+        }
+        return await self._http.request("GET", f"{self._base(region)}/containers", params=params)
+
+    def parse_list_containers(self, data: Any) -> models.ListContainersResponse:
+        """An answer of `list_containers_data` as `list_containers` returns it."""
+        return _parse(models.ListContainersResponse, data, "GET", "/containers")
+
     def iter_containers(
         self,
         *,

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -60,6 +60,9 @@ class Settings:
     log_history_lines: int = 1_000
     poll_transient_s: float = 1.0
     poll_settled_s: float = 5.0
+    # Namespaces out of view (collapsed, scrolled away, or under the log view) are listed at
+    # this slower pace, so a large account idles calmly; visible ones keep poll_settled_s.
+    poll_background_s: float = 30.0
     keys: Mapping[str, str] = field(default_factory=_frozen_keys)  # binding id -> key(s)
 
     def with_changes(self, **changes: Any) -> Settings:
@@ -182,6 +185,7 @@ _FIELDS: tuple[tuple[str, str, str, Callable[[object], Any]], ...] = (
     ("log_history_lines", "logs", "history_lines", _int_in(0, 100_000)),
     ("poll_transient_s", "poll", "transient_s", _seconds_in(0.1, 60.0)),
     ("poll_settled_s", "poll", "settled_s", _seconds_in(0.5, 600.0)),
+    ("poll_background_s", "poll", "background_s", _seconds_in(0.5, 3600.0)),
 )
 _SECTIONS = ("logs", "poll", "keys")
 
@@ -235,6 +239,10 @@ def parse_settings(data: Mapping[str, Any], *, path: Path) -> tuple[Settings, li
         problem("poll.settled_s", f"must not be shorter than poll.transient_s ({transient})")
         values.pop("poll_settled_s", None)
         values.pop("poll_transient_s", None)
+    background = values.get("poll_background_s", Settings.poll_background_s)
+    if background < values.get("poll_settled_s", Settings.poll_settled_s):
+        problem("poll.background_s", "must not be shorter than poll.settled_s")
+        values.pop("poll_background_s", None)
 
     keys: dict[str, str] = {}
     raw_keys = data.get("keys")
@@ -312,3 +320,68 @@ __all__ = [
     "setting_names",
     "settings_to_toml",
 ]
+
+
+# -- checks that need the app's bindings and themes (the app passes them in) -----------------
+
+# Ids the app binds everywhere: their keys clash with every screen's.
+GLOBAL_BINDING_IDS = frozenset({"help", "refresh"})
+
+
+def _binding_family(binding_id: str) -> str:
+    """Which screen a binding id belongs to: bindings of different screens never meet."""
+    head = binding_id.split(".", 1)[0]
+    if "." not in binding_id or head in ("tree", "related"):
+        return "main"
+    return head
+
+
+def keymap_conflicts(
+    keys: Mapping[str, str], defaults: Mapping[str, str], *, path: Path
+) -> list[str]:
+    """One problem per key the user's `[keys]` gives to two actions of one screen.
+
+    `defaults` is every binding id of the app with its default key spec. Keys the defaults
+    already share (a list's `c` in front of the screen's `c`) are by design, not reported.
+    """
+    problems: list[str] = []
+
+    def split(spec: str) -> set[str]:
+        return {part.strip() for part in spec.split(",") if part.strip()}
+
+    effective = {
+        binding_id: split(keys.get(binding_id, spec)) for binding_id, spec in defaults.items()
+    }
+    reported: set[tuple[str, str]] = set()
+    for binding_id, spec in keys.items():
+        if binding_id not in defaults:
+            continue
+        family = _binding_family(binding_id)
+        for other, other_keys in effective.items():
+            if other == binding_id or (other, binding_id) in reported:
+                continue
+            meets = (
+                _binding_family(other) == family
+                or other in GLOBAL_BINDING_IDS
+                or binding_id in GLOBAL_BINDING_IDS
+            )
+            shared = split(spec) & other_keys
+            by_design = split(defaults[binding_id]) & split(defaults[other])
+            if not meets or not shared or shared <= by_design:
+                continue
+            reported.add((binding_id, other))
+            both = ", ".join(f'"{key}"' for key in sorted(shared - by_design))
+            problems.append(
+                f"{path}: keys.{binding_id}: {both} is also the key of {other}; "
+                "one of them will not work"
+            )
+    return problems
+
+
+def unknown_theme_problem(theme: str, available: Iterable[str], *, path: Path) -> str | None:
+    """The problem to report when the settings name a theme the app doesn't have."""
+    names = sorted(available)
+    if theme in names:
+        return None
+    shown = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
+    return f"{path}: theme: no theme called {_shown(theme)} (known: {shown}); using the default"

@@ -239,12 +239,14 @@ class LogTail:
         self._set_state(TailState("connecting"))
         try:
             while not self._stopping:
+                # Cleared before the poll, not after: a `poll_now()` that lands while the poll
+                # runs (the user's refresh, a deploy just started) then wakes the next one.
+                self._wake.clear()
                 delay = await self.poll_once()
                 if self._stopping:
                     break
                 if all(stream.gone for stream in self._streams):
                     return
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=delay)
         finally:
@@ -267,9 +269,6 @@ class LogTail:
     async def _poll_once(self) -> float:
         self.polls += 1
         streams = [s for s in self._streams if not s.gone]
-        if self.watch_status and time.monotonic() >= self._status_due:
-            await self._poll_status(streams)
-            self._status_due = time.monotonic() + self.status_every_s
         history = not all(s.loaded for s in streams)
         results = await asyncio.gather(
             *(self._poll_stream(s) for s in streams), return_exceptions=True
@@ -288,6 +287,11 @@ class LogTail:
             entries.extend(result)
         if entries:
             self._emit_entries(entries, history=history)
+        # The status is checked after the lines are fetched: a marker goes after every line
+        # held, so a deploy's last lines ("… is ready") come before "deploy finished: ready".
+        if error is None and self.watch_status and time.monotonic() >= self._status_due:
+            await self._poll_status([s for s in streams if not s.gone])
+            self._status_due = time.monotonic() + self.status_every_s
         if error is not None:
             return self._failed(error)
         self._error_streak = 0

@@ -4,6 +4,13 @@ Per region and round: one paged list of namespaces, then exactly one paged list 
 per namespace (page size 100, so one request up to 100 containers), never one call per
 container. Rounds come about every `transient_interval` seconds while anything in the region is
 transient or followed, every `settled_interval` seconds otherwise, measured start to start.
+
+What nobody sees is polled less: once the UI says which namespaces are in view
+(`set_focus_namespaces`), a round lists the containers of a namespace only if it is in view,
+followed, transient (itself or a container), new, or not listed for `background_interval`
+seconds; the others keep their last answer. The namespace list itself is fetched every round.
+That keeps DESIGN's bound (at most one list per namespace per round) while a covered or
+scrolled-away part of a 100-namespace account costs next to nothing.
 Errors back off exponentially (honouring `Retry-After`) and never escape: they become
 `ConnectionState` events while the last data stays in the cache.
 
@@ -88,6 +95,9 @@ class _RegionState:
     retry_at: float | None = None  # monotonic
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     rounds: int = 0
+    listed_at: dict[str, float] = field(default_factory=dict)  # ns id → monotonic last list
+    poll_all: bool = False  # the next round lists every namespace (`refresh_now`)
+    answers: dict[str, list[Any]] = field(default_factory=dict)  # ns id → last raw pages
 
 
 class Watcher:
@@ -106,7 +116,8 @@ class Watcher:
         settled_interval: float = 5.0,
         transient_interval: float = 1.0,
         max_backoff: float = 60.0,
-        concurrency: int = 8,
+        concurrency: int = 3,
+        background_interval: float = 30.0,
         timeline: Timeline | None = None,
         follow_grace_s: float = 4.0,
         clock: Callable[[], float] = time.monotonic,
@@ -120,6 +131,8 @@ class Watcher:
         self.transient_interval = transient_interval
         self.max_backoff = max_backoff
         self.concurrency = max(1, concurrency)
+        self.background_interval = max(background_interval, settled_interval)
+        self._focus: frozenset[str] | None = None  # None: every namespace is in view
         self.timeline = timeline if timeline is not None else Timeline()
         self.follow_grace_s = follow_grace_s
         self._clock = clock
@@ -146,9 +159,33 @@ class Watcher:
             self.running = False
 
     def refresh_now(self) -> None:
-        """Start a round in every region now (also cuts a back-off wait short)."""
+        """Start a round in every region now, listing every namespace (also cuts a back-off
+        wait short)."""
         for state in self._regions.values():
+            state.poll_all = True
             state.wake.set()
+
+    def set_focus_namespaces(self, namespace_ids: Iterable[str] | None) -> None:
+        """The namespaces the user can see (None: all of them). The others are listed every
+        `background_interval` seconds only. A namespace coming into view that was not listed
+        for a settled interval is listed at once."""
+        focus = None if namespace_ids is None else frozenset(namespace_ids)
+        if focus == self._focus:
+            return
+        self._focus = focus
+        now = self._clock()
+        for state in self._regions.values():
+            if not state.loaded:
+                continue
+            shown = state.namespaces.keys() if focus is None else focus & state.namespaces.keys()
+            if any(
+                now - state.listed_at.get(ns_id, -1e18) >= self.settled_interval for ns_id in shown
+            ):
+                state.wake.set()
+
+    @property
+    def focus_namespaces(self) -> frozenset[str] | None:
+        return self._focus
 
     def follow(self, kind: ResourceKind, region: str, resource_id: str) -> None:
         """Poll `region` fast until the resource is seen settled; then emit `FollowEnded`."""
@@ -293,11 +330,34 @@ class Watcher:
         )
 
     # ----------------------------------------------------------------- one round
+    def _due(self, state: _RegionState, ns: Namespace, now: float) -> bool:
+        """Whether this round lists the containers of `ns` (see the module docstring)."""
+        if state.poll_all or self._focus is None or ns.id in self._focus:
+            return True
+        last = state.listed_at.get(ns.id)
+        if last is None or now - last >= self.background_interval:
+            return True
+        if is_transient(_status(ns), "namespace"):
+            return True
+        cached = state.containers.get(ns.id, {})
+        if any(is_transient(_status(c)) for c in cached.values()):
+            return True
+        return any(
+            f.region == state.name and (rid == ns.id or rid in cached)
+            for rid, f in self._follows.items()
+        )
+
     async def _poll(self, state: _RegionState) -> list[LiveEvent]:
         namespaces = await self._list_namespaces(state.name)
         await asyncio.sleep(0)
-        queue = list(enumerate(namespaces))
+        now = self._clock()
+        due = [self._due(state, ns, now) for ns in namespaces]
+        state.poll_all = False
+        queue = [(i, ns) for i, ns in enumerate(namespaces) if due[i]]
         results: list[list[Container] | BaseException | None] = [None] * len(namespaces)
+        for i, ns in enumerate(namespaces):
+            if not due[i]:  # kept from the last answer
+                results[i] = list(state.containers.get(ns.id, {}).values())
 
         async def worker() -> None:
             # A fixed pool of workers, each yielding between answers: an in-process server (the
@@ -306,7 +366,8 @@ class Watcher:
             while queue:
                 index, ns = queue.pop(0)
                 try:
-                    results[index] = await self._list_containers(state.name, ns.id)
+                    results[index] = await self._list_containers(state, ns.id)
+                    state.listed_at[ns.id] = self._clock()
                 except asyncio.CancelledError:
                     raise
                 except Exception as error:
@@ -314,6 +375,9 @@ class Watcher:
                 await asyncio.sleep(0)
 
         await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(queue)))))
+        for ns_id in set(state.listed_at) - {ns.id for ns in namespaces}:
+            del state.listed_at[ns_id]
+            state.answers.pop(ns_id, None)
         listed: dict[str, list[Container]] = {}
         kept: list[Namespace] = []
         for ns, result in zip(namespaces, results, strict=True):
@@ -340,19 +404,32 @@ class Watcher:
                 return items
             page += 1
 
-    async def _list_containers(self, region: str, namespace_id: str) -> list[Container]:
-        items: list[Container] = []
+    async def _list_containers(self, state: _RegionState, namespace_id: str) -> list[Container]:
+        """Every container of the namespace; an answer equal to the previous one is not parsed
+        again (the cached models are returned: the diff then skips them at once)."""
+        pages: list[Any] = []
+        count = 0
         page = 1
         while True:
-            response = await self.client.list_containers(
-                region=region, namespace_id=namespace_id, page=page, page_size=PAGE_SIZE
+            data = await self.client.list_containers_data(
+                region=state.name, namespace_id=namespace_id, page=page, page_size=PAGE_SIZE
             )
-            batch = list(response.containers)
-            items.extend(batch)
-            total = getattr(response, "total_count", None)
-            if len(batch) < PAGE_SIZE or (total is not None and len(items) >= total):
-                return items
+            pages.append(data)
+            raw = data.get("containers") if isinstance(data, dict) else None
+            batch = len(raw) if isinstance(raw, list) else 0
+            count += batch
+            total = data.get("total_count") if isinstance(data, dict) else None
+            if batch < PAGE_SIZE or (isinstance(total, int) and count >= total):
+                break
             page += 1
+        cached = state.containers.get(namespace_id)
+        if cached is not None and state.answers.get(namespace_id) == pages:
+            return list(cached.values())
+        items: list[Container] = []
+        for data in pages:
+            items.extend(self.client.parse_list_containers(data).containers)
+        state.answers[namespace_id] = pages
+        return items
 
     async def _diff(
         self, state: _RegionState, namespaces: list[Namespace], listed: dict[str, list[Container]]
@@ -383,6 +460,8 @@ class Watcher:
         def changed(
             kind: ResourceKind, old: Any, new: Any, namespace_id: str | None = None
         ) -> None:
+            if old is new:  # an answer identical to the last one
+                return
             old_status = None if old is None else _status(old)
             if old is not None and old == new:
                 return

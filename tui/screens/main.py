@@ -8,6 +8,7 @@ hands mutations to the forms engineer's flows and `l` to the log screen.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -49,6 +50,10 @@ RELATED_FRESH_S = 15.0  # crons/domains/tokens fetched this recently are not fet
 RELATED_FOLLOW_S = 1.0
 RELATED_FOLLOW_FOR_S = 60.0
 RELATED_SINGULAR = {"crons": "cron", "domains": "domain", "tokens": "token"}
+# Below this width the footer is compact and leaves out these keys (help and the palette still
+# list them), so that `r Refresh` and `? Help` stay visible at 80 columns.
+NARROW_FOOTER_WIDTH = 100
+NARROW_FOOTER_HIDES = frozenset({"sort", "json"})
 
 
 class MainScreen(Screen[None]):
@@ -110,7 +115,7 @@ class MainScreen(Screen[None]):
                 yield ResourceTree(connection.regions, id="tree")
                 yield Static("", id="empty-state", markup=False)
             yield DetailsPane(id="details")
-        yield Footer()
+        yield Footer(compact=False)
 
     @property
     def resource_tree(self) -> ResourceTree:
@@ -124,7 +129,25 @@ class MainScreen(Screen[None]):
     def filter_input(self) -> Input:
         return self.query_one("#filter-input", Input)
 
+    def on_resize(self) -> None:
+        self._fit_footer()
+
+    def _fit_footer(self) -> None:
+        narrow = 0 < self.size.width < NARROW_FOOTER_WIDTH
+        footer = self.query_one(Footer)
+        if footer.compact != narrow:
+            footer.compact = narrow
+        changed = False
+        for bindings in self._bindings.key_to_bindings.values():
+            for index, binding in enumerate(bindings):
+                if binding.id in NARROW_FOOTER_HIDES and binding.show == narrow:
+                    bindings[index] = dataclasses.replace(binding, show=not narrow)
+                    changed = True
+        if changed:
+            self.refresh_bindings()
+
     def on_mount(self) -> None:
+        self._fit_footer()
         self.filter_input.display = False
         self.query_one("#empty-state").display = False
         self.resource_tree.focus()

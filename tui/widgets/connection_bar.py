@@ -95,6 +95,9 @@ class ConnectionBar(Static):
             parts.append((priority, Text.assemble(*chunks)))
 
         part(5, ("scw-containers", "bold"))
+        # Narrow terminals keep a short name (after the project filter is dropped) rather
+        # than none: the first word still says which tool this is.
+        shorter = {0: (3, Text("scw", style="bold"))}
         if self.demo:
             part(0, (" DEMO ", f"bold reverse {variables.get('warning', 'yellow')}"))
         else:
@@ -128,6 +131,7 @@ class ConnectionBar(Static):
         if self.extra:
             for index, chunk in enumerate(self.extra.split(" · ")):
                 part(1 if index else 4, (chunk, "dim"))
+        short_for = {id(parts[index][1]): alt for index, alt in shorter.items()}
         width = self.size.width or 200
         separator = Text(" │ ", style="dim")
         while True:
@@ -138,7 +142,10 @@ class ConnectionBar(Static):
             drop = max(range(len(parts)), key=lambda i: (parts[i][0], i))
             if parts[drop][0] == 0:
                 return line
-            del parts[drop]
+            if id(parts[drop][1]) in short_for:
+                parts[drop] = short_for.pop(id(parts[drop][1]))
+            else:
+                del parts[drop]
 
     def repaint(self) -> None:
         text = self.build()

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import MountError
 from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs
 
 from tui.live.events import Transition
@@ -48,26 +49,59 @@ def memory_to_cpu(memory_mb: int) -> int:
 LABEL_WIDTH = 14
 
 
+Wrap = Literal["cut", "words", "separators"]
+_SEPARATORS = "/.-:"
+
+
+def _fold_at_separators(value: Text, width: int) -> list[Text]:
+    """Lines of at most `width` cells, broken after a `/`, `.`, `-` or `:` (a URL or an image
+    reference stays readable: `…fr-par.` / `scw.cloud`, never `…scw.clo` / `ud`)."""
+    plain = value.plain
+    lines: list[Text] = []
+    start = 0
+    while len(plain) - start > width:
+        window = plain[start : start + width]
+        cut = max(window.rfind(sep) for sep in _SEPARATORS) + 1
+        end = start + (cut if cut > width // 3 else width)
+        lines.append(value[start:end])
+        start = end
+    lines.append(value[start:])
+    return lines
+
+
 class _Fields:
     """Label/value rows rendered as one `Text` (a Rich Table measures every cell on every
     render, which made moving the tree cursor slow)."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple[str, Text]] = []
+        self.rows: list[tuple[str, Text, Wrap]] = []
 
-    def add_row(self, label: str, value: Text) -> None:
-        self.rows.append((label, value))
+    def add_row(self, label: str, value: Text, *, wrap: bool | Wrap = False) -> None:
+        """`wrap=True` for prose (a description, an error message), "separators" for a URL
+        or an image to read whole; other values (ids) are cut with an ellipsis."""
+        how: Wrap = "words" if wrap is True else "cut" if wrap is False else wrap
+        self.rows.append((label, value, how))
 
     def render(self, console: Console, width: int) -> Text:
-        """Rows with long values wrapped under the value column (not under the labels)."""
+        """Rows under the value column (not under the labels). A value that doesn't fit is
+        cut with an ellipsis rather than wrapped mid-id or mid-URL (the copy keys give it
+        whole); prose rows wrap at spaces, URLs after a separator."""
         text = Text()
         indent = " " * LABEL_WIDTH
         value_width = max(20, width - LABEL_WIDTH)
-        for index, (label, value) in enumerate(self.rows):
+        for index, (label, value, how) in enumerate(self.rows):
             if index:
                 text.append("\n")
             text.append(label.ljust(LABEL_WIDTH - 1)[: LABEL_WIDTH - 1] + " ", style="dim")
-            lines = value.wrap(console, value_width, overflow="fold")
+            lines: list[Text]
+            if how == "words":
+                lines = list(value.wrap(console, value_width, overflow="fold"))
+            elif how == "separators" and "\n" not in value.plain:
+                lines = _fold_at_separators(value, value_width)
+            else:
+                lines = list(value.split("\n", allow_blank=True))
+                for line in lines:
+                    line.truncate(value_width, overflow="ellipsis")
             for line_no, line in enumerate(lines):
                 if line_no:
                     text.append("\n" + indent)
@@ -300,12 +334,20 @@ class DetailsPane(Vertical):
         tabbed = TabbedContent(id="details-tabs")
         for tab_id in TAB_IDS:
             tabbed.compose_add_child(panes[tab_id])  # what `with TabbedContent():` does
-        await self.mount(tabbed)
+        try:
+            await self.mount(tabbed)
+        except MountError:
+            return  # the pane went away (the app is closing) before this callback ran
         # Tab goes from the tree straight to the list or text of the open tab; `[` and `]`
         # switch tabs, so the tab strip need not take focus on the way.
         tabbed.query_one(Tabs).can_focus = False
-        await self.query_one("#details-placeholder").remove()
+        # A `_set` that landed during those awaits (the first poll's answer) went to
+        # `_pending`, after the bodies were built from it: show it now, or it is lost.
         self._tabs_ready = True
+        pending, self._pending = self._pending, {}
+        for body_id, renderable in pending.items():
+            self.query_one(f"#{body_id}", Static).update(renderable)
+        await self.query_one("#details-placeholder").remove()
         for kind in RELATED_KINDS:
             self.query_one(f"#{kind}-hint", Static).update(self.related_table(kind).hint())
             self._render_related(kind)
@@ -456,11 +498,13 @@ class DetailsPane(Vertical):
         general = _grid()
         general.add_row("Name", safe_text(namespace.name))
         general.add_row("ID", Text(clean(namespace.id)))
-        general.add_row("Status", self._status_cell(namespace.status, namespace.error_message))
+        general.add_row(
+            "Status", self._status_cell(namespace.status, namespace.error_message), wrap=True
+        )
         general.add_row("Region", Text(clean(namespace.region or region)))
         general.add_row("Project", Text(clean(namespace.project_id) or "—"))
         general.add_row("Organization", Text(clean(namespace.organization_id) or "—"))
-        general.add_row("Description", safe_text(namespace.description or "—"))
+        general.add_row("Description", safe_text(namespace.description or "—"), wrap=True)
         general.add_row("Registry", Text(clean(namespace.registry_endpoint) or "— (not ready)"))
         if namespace.created_at is not None:
             general.add_row("Created", _when(namespace.created_at))
@@ -498,13 +542,15 @@ class DetailsPane(Vertical):
         general = _grid()
         general.add_row("Name", safe_text(container.name))
         general.add_row("ID", Text(clean(container.id)))
-        general.add_row("Status", self._status_cell(container.status, container.error_message))
+        general.add_row(
+            "Status", self._status_cell(container.status, container.error_message), wrap=True
+        )
         ns_name = safe_text(namespace.name if namespace else "?")
         ns_name.append(f"  {clean(container.namespace_id)}", style="dim")
         general.add_row("Namespace", ns_name)
         general.add_row("Region", Text(clean(container.region or region)))
-        general.add_row("Image", safe_text(container.registry_image or "—"))
-        general.add_row("Description", safe_text(container.description or "—"))
+        general.add_row("Image", safe_text(container.registry_image or "—"), wrap="separators")
+        general.add_row("Description", safe_text(container.description or "—"), wrap=True)
         for label, value in (
             ("Created", container.created_at),
             ("Updated", container.updated_at),
@@ -520,22 +566,27 @@ class DetailsPane(Vertical):
                 f"{container.min_scale} to {container.max_scale}"
                 + ("  (scales to zero when idle)" if container.min_scale == 0 else "")
             ),
+            wrap=True,  # words, not an id: wrapping reads better than an ellipsis
         )
         cpu = memory_to_cpu(container.memory_limit) if container.memory_limit else 0
         memory = Text(f"{container.memory_limit} MB")
         if cpu:
             memory.append(f"  → buys {cpu} mvCPU ({cpu / 1000:g} vCPU)", style="dim")
-        scaling.add_row("Memory", memory)
+        scaling.add_row("Memory", memory, wrap=True)
         cpu_text = Text(f"{container.cpu_limit} mvCPU" if container.cpu_limit else "—")
         if container.cpu_limit and cpu and container.cpu_limit != cpu:
             cpu_text.append(f"  (set apart; the memory alone gives {cpu})", style="dim")
-        scaling.add_row("CPU limit", cpu_text)
+        scaling.add_row("CPU limit", cpu_text, wrap=True)
         scaling.add_row("Concurrency", Text(f"{container.max_concurrency} requests per instance"))
         scaling.add_row("Timeout", Text(_seconds(container.timeout)))
 
         network = _grid()
         url = endpoint_url(container)
-        network.add_row("Endpoint", Text(url, style="underline") if url else Text("—"))
+        network.add_row(
+            "Endpoint",
+            Text(url, style="underline") if url else Text("—"),
+            wrap="separators",
+        )
         network.add_row("Privacy", Text(_PRIVACY.get(container.privacy, clean(container.privacy))))
         network.add_row("Protocol", Text(clean(container.protocol)))
         network.add_row("Port", Text(str(container.port)))

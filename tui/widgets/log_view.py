@@ -100,6 +100,15 @@ def format_time(ts: int, mode: TimeMode, now_ts: int | None = None, *, millis: b
     return clock + ("Z" if mode == "utc" else "")
 
 
+def day_of(ts: int, mode: TimeMode) -> str:
+    """The date of `ts` as the time column tells it (UTC or local)."""
+    moment = from_micros(ts)
+    return (moment if mode == "utc" else moment.astimezone()).strftime("%Y-%m-%d")
+
+
+DATE_WIDTH = 10  # "2025-01-06"
+
+
 def time_width(mode: TimeMode) -> int:
     return {"utc": 13, "local": 12, "relative": 8, "off": 0}[mode]
 
@@ -220,6 +229,9 @@ class LogView(ScrollView, can_focus=True):
         self._layout: list[tuple[LogEntry, int] | None] = []
         self._style_cache: dict[str, Style] = {}
         self._frame_region: Region | None = None
+        # Whether the time column shows dates: only when some line held is not from today
+        # (the demo's history, a container quiet for days). Today's lines get a blank date.
+        self._dated = False
 
     # -- what is shown ------------------------------------------------------------------------
 
@@ -282,6 +294,7 @@ class LogView(ScrollView, can_focus=True):
         shown = passed if (self.matcher is not None and self.hide_unmatched) else result.added
         for entry in result.added:
             self._note_entry(entry)
+        self._check_dated()
         if self.cursor is not None and index_in(self.buffer.entries, self.cursor) is None:
             self.cursor = None  # its line was forgotten (buffer bound)
         self._recompute_window()
@@ -301,6 +314,7 @@ class LogView(ScrollView, can_focus=True):
         self.new_lines = 0
         self._max_width = 0
         self._cache.clear()
+        self._dated = False
         self._start = 0
         self.follow = True
         self._sync_size(None)
@@ -670,7 +684,25 @@ class LogView(ScrollView, can_focus=True):
     def action_toggle_source(self) -> None:
         self.show_source = not self.show_source
 
+    def _wants_dates(self) -> bool:
+        entries = self.buffer.entries
+        if self.time_mode not in ("utc", "local") or not entries:
+            return False
+        return day_of(entries[0].ts, self.time_mode) != day_of(now_micros(), self.time_mode)
+
+    def _check_dated(self) -> None:
+        """Show or hide the date column when the oldest line held changes day."""
+        dated = self._wants_dates()
+        if dated != self._dated:
+            self._dated = dated
+            self._options_changed()
+
+    def _date_cell(self, ts: int, today: str) -> str:
+        day = day_of(ts, self.time_mode)
+        return (day if day != today else " " * DATE_WIDTH) + " "
+
     def _options_changed(self) -> None:
+        self._dated = self._wants_dates()
         if not self.is_mounted:
             return
         anchor = self.cursor or (None if self.follow else self._top_entry())
@@ -705,7 +737,9 @@ class LogView(ScrollView, can_focus=True):
             if self._recompute_window():
                 self._sync_size(anchor)
                 changed = True
-        if self.time_mode == "relative" or changed:
+        if self._wants_dates() != self._dated:
+            self._check_dated()  # midnight passed
+        elif self.time_mode == "relative" or changed:
             self._cache.clear()
             self.refresh()
 
@@ -741,6 +775,8 @@ class LogView(ScrollView, can_focus=True):
         width = 0
         if self.time_mode != "off":
             width += time_width(self.time_mode) + 1
+            if self._dated:
+                width += DATE_WIDTH + 1
         if self.show_level:
             width += 6
         if self.show_source:
@@ -752,9 +788,10 @@ class LogView(ScrollView, can_focus=True):
     def _prefix(self, entry: LogEntry, now_ts: int) -> Text:
         text = Text(style=self._base(), no_wrap=True, end="")
         if self.time_mode != "off":
-            text.append(
-                format_time(entry.ts, self.time_mode, now_ts), self._style("log-view--timestamp")
-            )
+            stamp = format_time(entry.ts, self.time_mode, now_ts)
+            if self._dated:
+                stamp = self._date_cell(entry.ts, day_of(now_ts, self.time_mode)) + stamp
+            text.append(stamp, self._style("log-view--timestamp"))
             text.append(" ")
         if self.show_level:
             text.append(level_label(entry.level), self._level_style(entry))
@@ -858,6 +895,8 @@ class LogView(ScrollView, can_focus=True):
         add = segments.append
         if self.time_mode != "off":
             stamp = format_time(entry.ts, self.time_mode, now_ts)
+            if self._dated:
+                stamp = self._date_cell(entry.ts, day_of(now_ts, self.time_mode)) + stamp
             add(Segment(stamp + " ", self._on_base("log-view--timestamp")))
         if self.show_level:
             add(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -77,6 +78,15 @@ class ResourceTree(Tree[NodeRef]):
         Binding("left", "collapse_or_parent", "Collapse", show=False, id="tree.collapse"),
     ]
 
+    class ViewChanged(Message):
+        """The namespaces the tree shows in its window changed: every expanded namespace with
+        a line in view, and the one holding the cursor (the details pane shows it). The app
+        tells the live engine, which polls the others less often."""
+
+        def __init__(self, namespaces: frozenset[str]) -> None:
+            super().__init__()
+            self.namespaces = namespaces
+
     class SelectionChanged(Message):
         """The highlighted resource changed (None: nothing highlighted)."""
 
@@ -106,6 +116,9 @@ class ResourceTree(Tree[NodeRef]):
         self.frame = 0
         self._palette = BadgePalette()
         self.structural_changes = 0  # for tests and benchmarks
+        self._spinner: Timer | None = None
+        self._view_check_pending = False
+        self._in_view: frozenset[str] | None = None
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
@@ -113,7 +126,81 @@ class ResourceTree(Tree[NodeRef]):
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self._dirty.add("")
         self.commit()
-        self.set_interval(0.25, self._spin)
+        # Runs only while a transient resource is in view and the tree's screen can be seen.
+        self._spinner = self.set_interval(0.25, self._spin, pause=True)
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+        self._schedule_view_check()
+
+    def _screen_changed(self, _screen: object) -> None:
+        self._schedule_view_check()
+
+    def on_resize(self) -> None:
+        self._schedule_view_check()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self._schedule_view_check()
+
+    def _schedule_view_check(self) -> None:
+        """Check what is in view after the next refresh (once, however many changes)."""
+        if not self._view_check_pending and self.is_mounted:
+            self._view_check_pending = True
+            self.call_after_refresh(self._check_view)
+
+    def _lines_in_view(self) -> Iterator[TreeNode[NodeRef]]:
+        top = self.scroll_offset.y
+        bottom = top + max(self.size.height, 1)
+        for line in range(top, min(bottom, self.last_line + 1)):
+            node = self.get_node_at_line(line)
+            if node is not None and node.data is not None:
+                yield node
+
+    def _check_view(self) -> None:
+        self._view_check_pending = False
+        if not self.is_mounted:
+            return
+        namespaces: set[str] = set()
+        transient = False
+        for node in self._lines_in_view():
+            ref = node.data
+            assert ref is not None
+            if ref.kind == "region":
+                continue
+            if ref.kind == "namespace" and node.is_expanded:
+                namespaces.add(ref.id)
+            elif ref.kind == "container":
+                namespaces.add(self._parent_of.get(ref.id, ""))
+            if not transient:
+                found = self._resource(ref)
+                transient = found is not None and is_transient_status(_status(found))
+        cursor = self.selected_ref
+        if cursor is not None and cursor.kind == "namespace":
+            namespaces.add(cursor.id)
+        elif cursor is not None and cursor.kind == "container":
+            namespaces.add(self._parent_of.get(cursor.id, ""))
+        namespaces.discard("")
+        if self._spinner is not None:
+            if transient and self._screen_seen():
+                self._spinner.resume()
+            else:
+                self._spinner.pause()
+        in_view = frozenset(namespaces)
+        if in_view != self._in_view:
+            self._in_view = in_view
+            self.post_message(self.ViewChanged(in_view))
+
+    @property
+    def namespaces_in_view(self) -> frozenset[str]:
+        return self._in_view or frozenset()
+
+    def _screen_seen(self) -> bool:
+        """On top, or under see-through screens only (a modal)."""
+        stack = self.app.screen_stack
+        screen = self.screen
+        if screen not in stack:
+            return False
+        return all(other.styles.background.a < 1 for other in stack[stack.index(screen) + 1 :])
 
     def _theme_changed(self, _theme: object) -> None:
         self._palette = BadgePalette(self.app.theme_variables)
@@ -365,6 +452,7 @@ class ResourceTree(Tree[NodeRef]):
         """Apply what was fed since the last commit to the nodes, keeping the cursor."""
         if not self._dirty and not self._relabel:
             return
+        self._schedule_view_check()
         dirty, self._dirty = self._dirty, set()
         relabel, self._relabel = self._relabel, set()
         self._width_memo.clear()
@@ -590,17 +678,16 @@ class ResourceTree(Tree[NodeRef]):
 
     # ------------------------------------------------------------------ animation
     def _spin(self) -> None:
-        top = self.scroll_offset.y
-        bottom = top + self.size.height
         transient: list[TreeNode[NodeRef]] = []
-        for line in range(top, min(bottom, self.last_line + 1)):
-            node = self.get_node_at_line(line)
-            if node is None or node.data is None or node.data.kind == "region":
+        for node in self._lines_in_view():
+            if node.data is None or node.data.kind == "region":
                 continue
             found = self._resource(node.data)
             if found is not None and is_transient_status(_status(found)):
                 transient.append(node)
-        if not transient:
+        if not transient or not self._screen_seen():
+            if self._spinner is not None:
+                self._spinner.pause()
             return
         self.frame += 1
         for node in transient:
@@ -663,6 +750,7 @@ class ResourceTree(Tree[NodeRef]):
         key = ref.key if ref is not None else None
         if key != self._selected_key:
             self._selected_key = key
+            self._schedule_view_check()
             self.post_message(self.SelectionChanged(ref))
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeRef]) -> None:
@@ -671,6 +759,7 @@ class ResourceTree(Tree[NodeRef]):
         if ref is None:
             return
         self._expanded[ref.key] = True
+        self._schedule_view_check()
         if ref.key not in self._materialized and ref.kind == "namespace":
             self._materialized.add(ref.key)
             self._dirty.add(ref.key)
@@ -680,6 +769,7 @@ class ResourceTree(Tree[NodeRef]):
         event.stop()
         if event.node.data is not None:
             self._expanded[event.node.data.key] = False
+        self._schedule_view_check()
 
     # ------------------------------------------------------------------ actions
     def action_expand_or_enter(self) -> None:

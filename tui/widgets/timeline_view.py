@@ -12,9 +12,13 @@ from tui.live.events import GONE, Transition
 from tui.text import clean, truncate
 from tui.widgets.status_badge import BadgePalette
 
+# A lower bound under this says nothing (the change was seen in the first poll after the
+# resource was loaded): shown as unknown, not as "≥ 0.0 s".
+MEANINGFUL_LOWER_BOUND_S = 1.0
+
 
 def format_duration(seconds: float | None, lower_bound: bool = False) -> str:
-    if seconds is None:
+    if seconds is None or (lower_bound and seconds < MEANINGFUL_LOWER_BOUND_S):
         return "—"
     prefix = "≥ " if lower_bound else ""
     if seconds < 10:
