@@ -49,6 +49,7 @@ def test_round_trip(paths: AppPaths) -> None:
         log_history_lines=250,
         poll_transient_s=0.5,
         poll_settled_s=12.0,
+        poll_background_s=45.0,
         keys={"refresh": "f5", "quit": "ctrl+q", "tree.down": "j,down"},
     )
     written = save_settings(custom, paths.settings_file)
@@ -70,7 +71,7 @@ def test_file_layout_is_documented_names(paths: AppPaths) -> None:
         "buffer_bytes": 64 * MIB,
         "history_lines": 1_000,
     }
-    assert data["poll"] == {"transient_s": 1.0, "settled_s": 5.0}
+    assert data["poll"] == {"transient_s": 1.0, "settled_s": 5.0, "background_s": 30.0}
     assert data["keys"] == {}
     assert "logs.buffer_bytes" in setting_names()
 
@@ -112,6 +113,7 @@ BAD = [
     ("[poll]\nsettled_s = nan\n", "poll.settled_s", "poll_settled_s"),
     ('[poll]\nsettled_s = "5s"\n', "poll.settled_s", "poll_settled_s"),
     ("[poll]\ntransient_s = 10.0\nsettled_s = 2.0\n", "poll.settled_s", "poll_settled_s"),
+    ("[poll]\nsettled_s = 10.0\nbackground_s = 5.0\n", "poll.background_s", "poll_background_s"),
     ('logs = "big"\n', "logs", "log_buffer_lines"),
 ]
 
@@ -237,3 +239,11 @@ def test_atomic_write_syncs_before_renaming(
     monkeypatch.setattr(atomic.os, "replace", replace)
     atomic.atomic_write_text(tmp_path / "f", "data")
     assert calls[:2] == ["fsync", "replace"]
+
+
+def test_background_polling_is_never_faster_than_settled(paths: AppPaths) -> None:
+    paths.settings_file.parent.mkdir(parents=True)
+    paths.settings_file.write_text("[poll]\nsettled_s = 60.0\n")
+    settings, problems = load_settings(paths.settings_file)
+    assert problems == []
+    assert (settings.poll_settled_s, settings.poll_background_s) == (60.0, 60.0)

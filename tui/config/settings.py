@@ -239,10 +239,12 @@ def parse_settings(data: Mapping[str, Any], *, path: Path) -> tuple[Settings, li
         problem("poll.settled_s", f"must not be shorter than poll.transient_s ({transient})")
         values.pop("poll_settled_s", None)
         values.pop("poll_transient_s", None)
-    background = values.get("poll_background_s", Settings.poll_background_s)
-    if background < values.get("poll_settled_s", Settings.poll_settled_s):
-        problem("poll.background_s", "must not be shorter than poll.settled_s")
-        values.pop("poll_background_s", None)
+    settled = values.get("poll_settled_s", Settings.poll_settled_s)
+    if "poll_background_s" in values and values["poll_background_s"] < settled:
+        problem("poll.background_s", f"must not be shorter than poll.settled_s ({settled})")
+        values.pop("poll_background_s")
+    if "poll_background_s" not in values and settled > Settings.poll_background_s:
+        values["poll_background_s"] = settled  # out of view is never polled faster than in view
 
     keys: dict[str, str] = {}
     raw_keys = data.get("keys")
