@@ -118,6 +118,7 @@ class ScwContainersApp(App[int]):
         self.state_store = state_store
         self.timeline = Timeline()
         self.watcher: Watcher | None = None
+        self._tree_was_seen = True  # whether the tree could be seen at the last focus update
         self.connection_state = ConnectionState("connecting")
         self.notification_log: deque[NotificationRecord] = deque(maxlen=NOTIFICATION_HISTORY)
         # Shown once at start: the config's problems, then what only the app can check.
@@ -267,11 +268,18 @@ class ScwContainersApp(App[int]):
 
         focus: set[str] = set()
         stack = self.screen_stack
+        tree_seen = False
         if self._main in stack and self._main.is_mounted:
             above = stack[stack.index(self._main) + 1 :]
             if all(other.styles.background.a < 1 for other in above):
+                tree_seen = True
                 with contextlib.suppress(NoMatches):
                     focus |= self._main.resource_tree.namespaces_in_view
+        if tree_seen and not self._tree_was_seen:
+            # Back on the tree after a full screen (logs, a form): namespaces that were polled
+            # at the background pace meanwhile may be stale, so list everything once now.
+            self.watcher.refresh_now()
+        self._tree_was_seen = tree_seen
         for screen in stack:
             container = getattr(screen, "container", None)
             if isinstance(container, Container):
