@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from pydantic import SecretStr
+from rich.text import Text
 from textual.widgets import Input, Select
 
 from tui.api.models import SecretInput
 from tui.config import applog
 from tui.screens.forms.review import Change
-from tui.widgets.env_editor import MASK, SecretChange
+from tui.widgets.env_editor import MASK, EnvEditor, SecretChange
+from tui.widgets.form_field import FormField
 from tui.widgets.safe_input import SafeInput
 
 
@@ -28,6 +30,41 @@ def select(field: str, options: Sequence[tuple[str, Any]], value: Any) -> Select
 def select_value(widget: Select[Any]) -> Any:
     value = widget.value
     return None if value is Select.NULL else value
+
+
+def env_fields(resource: Any | None) -> Iterator[FormField]:
+    """The env and secret env editors of a namespace or container form (`#env`, `#secrets`);
+    `resource` is the one being edited, or None on create."""
+    yield FormField(
+        "Env vars",
+        EnvEditor(resource.environment_variables if resource else None, id="env"),
+        field="environment_variables",
+        classes="env-field",
+    )
+    yield FormField(
+        "Secret vars",
+        EnvEditor(
+            secret=True,
+            existing_secret_keys=(
+                [s.key for s in resource.secret_environment_variables] if resource else ()
+            ),
+            id="secrets",
+        ),
+        field="secret_environment_variables",
+        classes="env-field",
+        hint=Text("write-only: values are never shown again", style="dim"),
+    )
+
+
+def env_errors(env: EnvEditor, secrets: EnvEditor, shows: Callable[[str], bool]) -> dict[str, str]:
+    """The first problem of each env editor, by the request field it concerns."""
+    errors: dict[str, str] = {}
+    editors = (("environment_variables", env), ("secret_environment_variables", secrets))
+    for field, editor in editors:
+        problems = editor.validate(show=shows(field))
+        if problems:
+            errors[field] = problems[0]
+    return errors
 
 
 def secret_inputs(changes: Sequence[SecretChange]) -> list[SecretInput]:

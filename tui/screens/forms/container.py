@@ -15,6 +15,8 @@ from tui.api.models import Container, Namespace
 from tui.screens.forms.base import ResourceForm, SubmitFn
 from tui.screens.forms.common import (
     env_changes,
+    env_errors,
+    env_fields,
     secret_changes,
     secret_inputs,
     select,
@@ -245,23 +247,7 @@ class ContainerForm(ResourceForm):
             text_input("description", start["description"], "optional"),
             field="description",
         )
-        yield FormField(
-            "Env vars",
-            EnvEditor(ct.environment_variables if ct else None, id="env"),
-            field="environment_variables",
-            classes="env-field",
-        )
-        yield FormField(
-            "Secret vars",
-            EnvEditor(
-                secret=True,
-                existing_secret_keys=[s.key for s in ct.secret_environment_variables] if ct else (),
-                id="secrets",
-            ),
-            field="secret_environment_variables",
-            classes="env-field",
-            hint=Text("write-only: values are never shown again", style="dim"),
-        )
+        yield from env_fields(ct)
         if ct is None:
             yield FormField(
                 "Deploy now",
@@ -336,14 +322,10 @@ class ContainerForm(ResourceForm):
             ),
         )
         put("description", validation.check_description(v["description"]))
-        env_problems = self.query_one("#env", EnvEditor).validate(
-            show=self.shows_errors_for("environment_variables")
-        )
-        put("environment_variables", env_problems[0] if env_problems else None)
-        secret_problems = self.query_one("#secrets", EnvEditor).validate(
-            show=self.shows_errors_for("secret_environment_variables")
-        )
-        put("secret_environment_variables", secret_problems[0] if secret_problems else None)
+        env = self.query_one("#env", EnvEditor)
+        secrets = self.query_one("#secrets", EnvEditor)
+        for field, problem in env_errors(env, secrets, self.shows_errors_for).items():
+            put(field, problem)
         return errors
 
     def refresh_hints(self) -> None:

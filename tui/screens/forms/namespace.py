@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, Select
 
@@ -14,6 +13,8 @@ from tui.api.models import Namespace
 from tui.screens.forms.base import ResourceForm, SubmitFn
 from tui.screens.forms.common import (
     env_changes,
+    env_errors,
+    env_fields,
     redeploy_note,
     secret_changes,
     secret_inputs,
@@ -87,23 +88,7 @@ class NamespaceForm(ResourceForm):
             text_input("description", (ns.description or "") if ns else "", "optional"),
             field="description",
         )
-        yield FormField(
-            "Env vars",
-            EnvEditor(ns.environment_variables if ns else None, id="env"),
-            field="environment_variables",
-            classes="env-field",
-        )
-        yield FormField(
-            "Secret vars",
-            EnvEditor(
-                secret=True,
-                existing_secret_keys=[s.key for s in ns.secret_environment_variables] if ns else (),
-                id="secrets",
-            ),
-            field="secret_environment_variables",
-            classes="env-field",
-            hint=Text("write-only: values are never shown again", style="dim"),
-        )
+        yield from env_fields(ns)
 
     # ------------------------------------------------------------------ values
 
@@ -143,14 +128,7 @@ class NamespaceForm(ResourceForm):
         problem = validation.check_description(self.query_one("#description", Input).value)
         if problem:
             errors["description"] = problem
-        env_problems = self._env().validate(show=self.shows_errors_for("environment_variables"))
-        if env_problems:
-            errors["environment_variables"] = env_problems[0]
-        secret_problems = self._secrets().validate(
-            show=self.shows_errors_for("secret_environment_variables")
-        )
-        if secret_problems:
-            errors["secret_environment_variables"] = secret_problems[0]
+        errors.update(env_errors(self._env(), self._secrets(), self.shows_errors_for))
         return errors
 
     def build_request(self) -> dict[str, Any]:
