@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from rich.cells import cell_len, set_cell_size
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -66,6 +68,185 @@ def _status(resource: Any) -> str:
     return str(getattr(resource, "status", "") or "")
 
 
+# ---------------------------------------------------------------------- fitting rows
+# A row is `glyph name␣␣status␣␣summary`; the summary is the problems (errors, then work in
+# progress) then the totals. When the tree is narrow, the row gives way in this order: totals
+# shortened, problems shortened, totals dropped, problems as symbols, the name column's padding,
+# then the name (cut with `…`); only then is the row cut at a part's boundary, with `…`.
+
+UNFITTED = 1 << 16  # room for any row (before the tree has a size)
+MIN_NAME_CELLS = 8  # a name is cut to keep the status and problems only down to this
+_DEPTH: dict[NodeKind, int] = {"region": 0, "namespace": 1, "container": 2}
+# What Tree.render_label gives the toggle icon, so a click on it expands or collapses.
+_TOGGLE = Style.from_meta({"toggle": True})
+_SEPARATOR = " · "
+_GAP = "  "
+_CUT = " …"
+
+CountForm = Literal["full", "short", "symbol"]
+TotalsForm = Literal["full", "short", "last", "none"]
+# Summary forms, longest first; the first one whose row fits the room is drawn.
+_SUMMARY_FORMS: tuple[tuple[CountForm, TotalsForm], ...] = (
+    ("full", "full"),
+    ("full", "short"),
+    ("short", "short"),
+    ("short", "last"),
+    ("short", "none"),
+    ("symbol", "none"),
+)
+
+
+def truncate_cells(value: str, cells: int) -> str:
+    """`value` cut to `cells` terminal cells, with `…` when it was cut."""
+    if cell_len(value) <= cells:
+        return value
+    if cells <= 0:
+        return ""
+    return set_cell_size(value, cells - 1).rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class _Count:
+    """One part of a summary in its three spellings: `1 error`, `1 err`, `✖1`."""
+
+    full: str
+    short: str
+    symbol: str = ""
+    style: Style | str = "dim"
+
+    def spelled(self, form: CountForm) -> str:
+        if form == "full":
+            return self.full
+        if form == "short":
+            return self.short
+        return self.symbol or self.short
+
+
+@dataclass(slots=True)
+class _Row:
+    """What a tree row says, in parts (names and statuses already `clean`ed), so the tree can
+    draw the longest form that fits the room the row has, whatever the width."""
+
+    name: str
+    name_style: Style | str = ""
+    name_width: int = 0  # the siblings' name column: shorter names are padded to it
+    glyph: str = ""
+    glyph_style: Style | str = ""
+    status: str = ""
+    status_style: Style | str = ""
+    problems: tuple[_Count, ...] = ()
+    totals: tuple[_Count, ...] = ()
+    _fitted: dict[int, Text] = field(default_factory=dict)
+
+    @property
+    def full(self) -> Text:
+        return self.build()
+
+    def _summary(self, form: CountForm, totals: TotalsForm) -> list[tuple[str, Style | str]]:
+        parts = [(count.spelled(form), count.style) for count in self.problems]
+        if totals == "full":
+            parts += [(count.full, count.style) for count in self.totals]
+        elif totals == "short":
+            parts += [(count.short, count.style) for count in self.totals]
+        elif totals == "last" and self.totals:
+            parts.append((self.totals[-1].short, self.totals[-1].style))
+        return parts
+
+    def _head(self, name: str, pad: bool) -> Text:
+        text = Text(no_wrap=True)
+        if self.glyph:
+            text.append(self.glyph, style=self.glyph_style)
+            text.append(" ")
+        text.append(name, style=self.name_style)
+        if pad:
+            text.append(" " * max(0, self.name_width - cell_len(name)))
+        return text
+
+    def build(
+        self,
+        form: CountForm = "full",
+        totals: TotalsForm = "full",
+        *,
+        pad: bool = True,
+        name: str | None = None,
+    ) -> Text:
+        text = self._head(self.name if name is None else name, pad)
+        if self.status:
+            text.append(_GAP)
+            text.append(self.status, style=self.status_style)
+        summary = self._summary(form, totals)
+        if summary:
+            text.append(_GAP)
+            separator = " " if form == "symbol" else _SEPARATOR
+            for index, (part, style) in enumerate(summary):
+                if index:
+                    text.append(separator, style="dim")
+                text.append(part, style=style)
+        return text
+
+    def fit(self, room: int) -> Text:
+        """The longest form of the row within `room` cells (cached per room)."""
+        fitted = self._fitted.get(room)
+        if fitted is None:
+            fitted = self._fit(room)
+            if len(self._fitted) > 8:  # a few widths at most: the window's, while resizing
+                self._fitted.clear()
+            self._fitted[room] = fitted
+        return fitted
+
+    def _cells(self, form: CountForm, totals: TotalsForm, *, pad: bool, name_cells: int) -> int:
+        """The width `build` would give, without building it (rows are fitted by the
+        thousand when a big account's tree is laid out)."""
+        cells = name_cells
+        if pad:
+            cells = max(cells, self.name_width)
+        if self.glyph:
+            cells += cell_len(self.glyph) + 1
+        if self.status:
+            cells += len(_GAP) + cell_len(self.status)
+        summary = self._summary(form, totals)
+        if summary:
+            separator = 1 if form == "symbol" else len(_SEPARATOR)
+            cells += len(_GAP) + sum(cell_len(part) for part, _ in summary)
+            cells += separator * (len(summary) - 1)
+        return cells
+
+    def _fit(self, room: int) -> Text:
+        name_cells = cell_len(self.name)
+        pads = (True, False) if self.name_width > name_cells else (False,)
+        for pad in pads:
+            for form, totals in _SUMMARY_FORMS:
+                if self._cells(form, totals, pad=pad, name_cells=name_cells) <= room:
+                    return self.build(form, totals, pad=pad)
+        # Not even the name fits beside the status and the problems: cut the name, if enough
+        # of it is left to tell it from its siblings.
+        name_room = room - self._cells("symbol", "none", pad=False, name_cells=0)
+        if name_room >= min(name_cells, MIN_NAME_CELLS):
+            return self.build(
+                "symbol", "none", pad=False, name=truncate_cells(self.name, name_room)
+            )
+        return self._cut(room)
+
+    def _cut(self, room: int) -> Text:
+        """The row cut at the boundary of a part (status, then each problem), marked `…`."""
+        parts: list[tuple[str, Style | str]] = []
+        if self.status:
+            parts.append((_GAP + self.status, self.status_style))
+        for index, (part, style) in enumerate(self._summary("symbol", "none")):
+            parts.append(((_GAP if index == 0 else " ") + part, style))
+        head = self._head(self.name, pad=False)
+        if head.cell_len + cell_len(_CUT) > room:
+            glyph_cells = head.cell_len - cell_len(self.name)
+            return self._head(truncate_cells(self.name, room - glyph_cells), pad=False)
+        text = head
+        for part, style in parts:
+            if text.cell_len + cell_len(part) + cell_len(_CUT) > room:
+                text.append(_CUT, style="dim")
+                break
+            text.append(part, style=style)
+        return text
+
+
 class ResourceTree(Tree[NodeRef]):
     """See the module docstring. Feed it, then call `commit()` once per batch."""
 
@@ -109,6 +290,7 @@ class ResourceTree(Tree[NodeRef]):
         self._seq = 0
         self._parent_of: dict[str, str] = {}  # container id → namespace id
         self._widths: dict[str, int] = {}  # parent key → name column width of its children
+        self._rows: dict[str, _Row] = {}  # key → what its row says, fitted when drawn
         self._width_memo: dict[str, int] = {}  # the same, computed in the current commit
         self._selected_key: str | None = None
         self.sort_mode: SortMode = "name"
@@ -117,6 +299,10 @@ class ResourceTree(Tree[NodeRef]):
         self._palette = BadgePalette()
         self.structural_changes = 0  # for tests and benchmarks
         self._spinner: Timer | None = None
+        self._spinning = False
+        # Ids of the resources in a transient status: while there is none, nothing spins and
+        # neither the view check nor the spinner looks at a single row for one.
+        self._transient: set[str] = set()
         self._view_check_pending = False
         self._in_view: frozenset[str] | None = None
 
@@ -171,24 +357,44 @@ class ResourceTree(Tree[NodeRef]):
                 namespaces.add(ref.id)
             elif ref.kind == "container":
                 namespaces.add(self._parent_of.get(ref.id, ""))
-            if not transient:
-                found = self._resource(ref)
-                transient = found is not None and is_transient_status(_status(found))
+            if not transient and ref.id in self._transient:
+                transient = True
         cursor = self.selected_ref
         if cursor is not None and cursor.kind == "namespace":
             namespaces.add(cursor.id)
         elif cursor is not None and cursor.kind == "container":
             namespaces.add(self._parent_of.get(cursor.id, ""))
         namespaces.discard("")
-        if self._spinner is not None:
-            if transient and self._screen_seen():
-                self._spinner.resume()
-            else:
-                self._spinner.pause()
+        self._set_spinning(transient and self._screen_seen())
         in_view = frozenset(namespaces)
         if in_view != self._in_view:
             self._in_view = in_view
             self.post_message(self.ViewChanged(in_view))
+
+    def _set_spinning(self, spinning: bool) -> None:
+        if self._spinner is None or spinning == self._spinning:
+            return
+        self._spinning = spinning
+        if spinning:
+            self._spinner.resume()
+        else:
+            self._spinner.pause()
+
+    @property
+    def spinner_running(self) -> bool:
+        """Whether the spinner's interval runs (only while a transient row can be seen)."""
+        return self._spinning
+
+    @property
+    def has_transient(self) -> bool:
+        """Whether any resource the tree knows is in a transient status."""
+        return bool(self._transient)
+
+    def _track(self, resource_id: str, status: str) -> None:
+        if is_transient_status(status):
+            self._transient.add(resource_id)
+        else:
+            self._transient.discard(resource_id)
 
     @property
     def namespaces_in_view(self) -> frozenset[str]:
@@ -212,6 +418,8 @@ class ResourceTree(Tree[NodeRef]):
         self.clear()
         self._regions = {name: _Region(name) for name in regions}
         self._by_key.clear()
+        self._rows.clear()
+        self._transient.clear()
         self._parent_of.clear()
         self._widths.clear()
         self._expanded.clear()
@@ -235,6 +443,9 @@ class ResourceTree(Tree[NodeRef]):
     ) -> None:
         """Replace everything known about `region` (its first full picture)."""
         model = self._regions.setdefault(region, _Region(region))
+        self._transient.difference_update(model.namespaces)
+        for known in model.containers.values():
+            self._transient.difference_update(known)
         model.loaded = True
         model.down = False
         model.namespaces = {}
@@ -242,11 +453,13 @@ class ResourceTree(Tree[NodeRef]):
         for ns in namespaces:
             model.namespaces[ns.id] = ns
             self._arrive(ns.id)
+            self._track(ns.id, _status(ns))
             model.containers[ns.id] = {}
             for container in containers.get(ns.id, ()):
                 model.containers[ns.id][container.id] = container
                 self._parent_of[container.id] = ns.id
                 self._arrive(container.id)
+                self._track(container.id, _status(container))
         if self.total_containers() > LARGE_ACCOUNT:
             for ns_id in model.namespaces:
                 self._expanded.setdefault(ns_id, False)
@@ -258,6 +471,7 @@ class ResourceTree(Tree[NodeRef]):
     def upsert(self, kind: NodeKind, region: str, resource: Namespace | Container) -> None:
         model = self._regions.setdefault(region, _Region(region))
         rkey = region_key(region)
+        self._track(resource.id, _status(resource))
         if kind == "namespace":
             is_new = resource.id not in model.namespaces
             model.namespaces[resource.id] = resource  # type: ignore[assignment]
@@ -289,10 +503,12 @@ class ResourceTree(Tree[NodeRef]):
         if model is None:
             return
         rkey = region_key(region)
+        self._transient.discard(resource_id)
         if kind == "namespace":
             model.namespaces.pop(resource_id, None)
             for container_id in model.containers.pop(resource_id, {}):
                 self._parent_of.pop(container_id, None)
+                self._transient.discard(container_id)
             self._dirty.add(rkey)
         else:
             ns_id = self._parent_of.pop(resource_id, "")
@@ -593,6 +809,7 @@ class ResourceTree(Tree[NodeRef]):
                 forget(child)
             if n.data is not None:
                 self._by_key.pop(n.data.key, None)
+                self._rows.pop(n.data.key, None)
                 self._materialized.discard(n.data.key)
 
         forget(node)
@@ -600,94 +817,147 @@ class ResourceTree(Tree[NodeRef]):
 
     # ------------------------------------------------------------------ labels
     def _label(self, ref: NodeRef) -> Text:
+        """The row of `ref` at full length (what `node.label` holds); what the tree draws is
+        that row fitted to the room it has (`render_label`)."""
+        row = self._row(ref)
+        self._rows[ref.key] = row
+        return row.full
+
+    def _row(self, ref: NodeRef) -> _Row:
         model = self._regions.get(ref.region)
         if model is None:
-            return Text(ref.id)
+            return _Row(name=clean(ref.id))
         if ref.kind == "region":
-            return self._region_label(model)
+            return self._region_row(model)
         if ref.kind == "namespace":
             ns = model.namespaces.get(ref.id)
             if ns is None:
-                return Text(ref.id)
-            return self._namespace_label(model, ns)
+                return _Row(name=clean(ref.id))
+            return self._namespace_row(model, ns)
         ns_id = self._parent_of.get(ref.id, "")
         container = model.containers.get(ns_id, {}).get(ref.id)
         if container is None:
-            return Text(ref.id)
-        return self._resource_label(container, self._width_for(ns_id))
+            return _Row(name=clean(ref.id))
+        return self._resource_row(container, self._width_for(ns_id))
 
     def _name_width(self, siblings: Iterable[Any]) -> int:
-        width = max((len(clean(s.name)) for s in siblings), default=0)
+        width = max((cell_len(clean(s.name)) for s in siblings), default=0)
         return min(width, NAME_COLUMN_MAX)
 
-    def _resource_label(self, resource: Any, name_width: int) -> Text:
+    def _resource_row(self, resource: Any, name_width: int, **summary: Any) -> _Row:
         status = _status(resource)
         style = self._palette.style_for(status)
-        name = clean(resource.name) or "(no name)"
-        if len(name) > NAME_COLUMN_MAX:
-            name = name[: NAME_COLUMN_MAX - 1] + "…"
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(glyph(status, self.frame), style=style)
-        text.append(" ")
-        text.append(name.ljust(name_width))
-        text.append("  ")
-        text.append(clean(status or "unknown"), style=style)
-        return text
+        return _Row(
+            name=truncate_cells(clean(resource.name) or "(no name)", NAME_COLUMN_MAX),
+            name_width=name_width,
+            glyph=glyph(status, self.frame),
+            glyph_style=style,
+            status=clean(status or "unknown"),
+            status_style=style,
+            **summary,
+        )
 
-    def _counts(self, statuses: list[str], text: Text) -> None:
-        """`2 error · 1 in progress ·` before the totals: problems must survive truncation."""
-        problems = sum(1 for s in statuses if s == "error")
-        busy = sum(1 for s in statuses if is_transient_status(s))
-        if problems:
-            text.append(f"{problems} error", style=self._palette.error)
-            text.append(" · ", style="dim")
+    def _problems(self, statuses: Iterable[str]) -> list[_Count]:
+        """Errors, then work in progress: the counts a row keeps longest."""
+        errors = busy = 0
+        for status in statuses:
+            if status == "error":
+                errors += 1
+            elif is_transient_status(status):
+                busy += 1
+        counts: list[_Count] = []
+        if errors:
+            counts.append(
+                _Count(f"{errors} error", f"{errors} err", f"✖{errors}", self._palette.error)
+            )
         if busy:
-            text.append(f"{busy} in progress", style=self._palette.transient)
-            text.append(" · ", style="dim")
+            counts.append(
+                _Count(f"{busy} in progress", f"{busy} busy", f"↻{busy}", self._palette.transient)
+            )
+        return counts
 
-    def _namespace_label(self, model: _Region, ns: Namespace) -> Text:
-        text = self._resource_label(ns, self._width_for(region_key(model.name)))
+    def _namespace_row(self, model: _Region, ns: Namespace) -> _Row:
         containers = model.containers.get(ns.id, {})
         count = len(containers)
-        text.append("  ")
-        self._counts([_status(c) for c in containers.values()], text)
-        text.append(f"{count} container{'s' if count != 1 else ''}", style="dim")
-        return text
+        return self._resource_row(
+            ns,
+            self._width_for(region_key(model.name)),
+            problems=tuple(self._problems(_status(c) for c in containers.values())),
+            totals=(_Count(f"{count} container{'s' if count != 1 else ''}", f"{count} ct"),),
+        )
 
-    def _region_label(self, model: _Region) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(model.name, style="bold")
-        text.append("  ")
+    def _region_row(self, model: _Region) -> _Row:
+        problems: list[_Count] = []
         if model.down:
-            text.append("unreachable", style=self._palette.error)
-            text.append(" · ", style="dim")
+            problems.append(_Count("unreachable", "down", "down", self._palette.error))
         if not model.loaded:
-            text.append("loading…", style="dim")
-            return text
+            loading = _Count("loading…", "loading…")
+            return _Row(
+                clean(model.name), name_style="bold", problems=tuple(problems), totals=(loading,)
+            )
         ns_count = len(model.namespaces)
         c_count = sum(len(cs) for cs in model.containers.values())
         statuses = [_status(c) for cs in model.containers.values() for c in cs.values()]
         statuses += [_status(ns) for ns in model.namespaces.values()]
-        self._counts(statuses, text)
-        text.append(
-            f"{ns_count} namespace{'s' if ns_count != 1 else ''}"
-            f" · {c_count} container{'s' if c_count != 1 else ''}",
-            style="dim",
+        problems += self._problems(statuses)
+        return _Row(
+            clean(model.name),
+            name_style="bold",
+            problems=tuple(problems),
+            totals=(
+                _Count(f"{ns_count} namespace{'s' if ns_count != 1 else ''}", f"{ns_count} ns"),
+                _Count(f"{c_count} container{'s' if c_count != 1 else ''}", f"{c_count} ct"),
+            ),
         )
-        return text
+
+    def _room(self, node: TreeNode[NodeRef]) -> int:
+        """The cells a node's label has: the tree's width less the guides and the toggle."""
+        width = self.scrollable_content_region.width  # the vertical scrollbar is not room
+        if width <= 0:
+            return UNFITTED  # not laid out yet: the resize that follows fits the rows
+        ref = node.data
+        depth = _DEPTH[ref.kind] if ref is not None else 0
+        toggle = cell_len(self.ICON_NODE) if node.allow_expand else 0
+        return width - depth * self.guide_depth - toggle
+
+    def _fitted(self, node: TreeNode[NodeRef]) -> Text | None:
+        row = self._rows.get(node.data.key) if node.data is not None else None
+        return None if row is None else row.fit(self._room(node))
+
+    def render_label(self, node: TreeNode[NodeRef], base_style: Style, style: Style) -> Text:
+        # Fitted here, not when the label is set: the stock line cache is keyed by the width,
+        # so a resize draws every row again, fitted to its new room.
+        fitted = self._fitted(node)
+        if fitted is None:
+            return super().render_label(node, base_style, style)
+        label = fitted.copy()
+        label.stylize(style)
+        if node.allow_expand:
+            icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+            return Text.assemble((icon, base_style + _TOGGLE), label)
+        return Text.assemble(("", base_style), label)
+
+    def get_label_width(self, node: TreeNode[NodeRef]) -> int:
+        fitted = self._fitted(node)
+        if fitted is None:
+            return super().get_label_width(node)
+        return fitted.cell_len + (cell_len(self.ICON_NODE) if node.allow_expand else 0)
+
+    def watch_show_vertical_scrollbar(self, _old: bool, _new: bool) -> None:
+        # The scrollbar takes a cell from every row, and the line cache does not know it.
+        self._invalidate()
 
     # ------------------------------------------------------------------ animation
     def _spin(self) -> None:
         transient: list[TreeNode[NodeRef]] = []
-        for node in self._lines_in_view():
-            if node.data is None or node.data.kind == "region":
-                continue
-            found = self._resource(node.data)
-            if found is not None and is_transient_status(_status(found)):
-                transient.append(node)
+        if self._transient:
+            transient = [
+                node
+                for node in self._lines_in_view()
+                if node.data is not None and node.data.id in self._transient
+            ]
         if not transient or not self._screen_seen():
-            if self._spinner is not None:
-                self._spinner.pause()
+            self._set_spinning(False)
             return
         self.frame += 1
         for node in transient:
