@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input, Label, TextArea
+from textual.widgets import Input, Label
 
 from tui import validation
 from tui.api.models import Container, Cron
@@ -18,6 +18,7 @@ from tui.screens.forms.common import text_input
 from tui.screens.forms.review import Change
 from tui.text import safe_text
 from tui.widgets.form_field import FormField
+from tui.widgets.safe_input import SafeTextArea
 
 
 def _utc_now() -> datetime:
@@ -50,7 +51,12 @@ class CronForm(ResourceForm):
         self.cron: Cron | None = original
         self._now = now
         self._local_tz = local_tz
-        self._start_args = json.dumps(original.args, indent=2) if original and original.args else ""
+        # Readable as stored (no \u escapes for "é"): the text area escapes what is unsafe.
+        self._start_args = (
+            json.dumps(original.args, indent=2, ensure_ascii=False)
+            if original and original.args
+            else ""
+        )
 
     def title_text(self) -> str:
         if self.cron is None:
@@ -72,7 +78,9 @@ class CronForm(ResourceForm):
         )
         yield FormField(
             "Args (JSON)",
-            TextArea(
+            # JSON from the server, a draft or a paste may hold ESC/BEL/bidi characters: the
+            # safe text area stores them escaped, never raw.
+            SafeTextArea(
                 self._start_args,
                 id="args",
                 compact=True,
@@ -93,7 +101,7 @@ class CronForm(ResourceForm):
         return self.query_one("#schedule", Input).value.strip()
 
     def _args_text(self) -> str:
-        return self.query_one("#args", TextArea).text
+        return self.query_one("#args", SafeTextArea).text
 
     def field_values(self) -> dict[str, Any]:
         return {
@@ -104,7 +112,7 @@ class CronForm(ResourceForm):
 
     async def apply_values(self, values: Mapping[str, Any]) -> None:
         self.query_one("#schedule", Input).value = str(values.get("schedule", ""))
-        self.query_one("#args", TextArea).text = str(values.get("args", ""))
+        self.query_one("#args", SafeTextArea).text = str(values.get("args", ""))
         self.query_one("#name", Input).value = str(values.get("name", ""))
 
     def check(self) -> dict[str, str]:
@@ -139,8 +147,9 @@ class CronForm(ResourceForm):
         args_field = self.query_one("#ff-args", FormField)
         parsed, problem = validation.parse_cron_args(self._args_text())
         if parsed is not None and problem is None:
+            # The keys are parsed: "\u001b" in the text is a raw ESC here.
             keys = ", ".join(sorted(parsed)) if parsed else "empty"
-            args_field.set_hint(Text(f"✓ JSON object ({keys})", style="green"))
+            args_field.set_hint(safe_text(f"✓ JSON object ({keys})", style="green"))
         # A problem shows as the field's error once the field was touched.
 
     def build_request(self) -> dict[str, Any]:
