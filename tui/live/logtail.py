@@ -15,6 +15,12 @@ Polls are frequent while lines arrive or a deploy runs and slow down when the co
 Status changes of the container (seen every few polls, or told by the app through
 `observe_status`) become status markers. Everything reaches the UI through one callback as
 `LogBatch`, `TailState` and `StatusSeen`; the engine never raises out of `run()`.
+
+A merged (namespace) tail follows its namespace: `add_source` / `remove_source` take a container
+in or out while it runs (the app says when one appears or is deleted). A poll works on the
+streams it started with, so one added meanwhile is first walked by the next poll and the others
+keep their place: nothing of theirs is lost or repeated. A merged tail keeps running with no
+container left, waiting for one to be added.
 """
 
 from __future__ import annotations
@@ -141,6 +147,10 @@ class _Stream:
     status: str | None = None
     error_message: str | None = None
     gone: bool = False
+    removing: bool = False  # removed while a poll ran: that poll draws "container deleted"
+    added: bool = False  # added while the tail runs: a new container, all its lines are new
+    # "container added": drawn with the stream's first lines.
+    announce: str | None = None
 
     def remember(self, log_id: str, ts: int) -> None:
         self.recent[log_id] = ts
@@ -161,6 +171,9 @@ class LogTail:
     `on_event` receives `LogBatch`, `TailState` and `StatusSeen`; it must be quick (post a
     message). Run it with `start()` (a task) or `await run()`; stop with `await stop()`.
     Tests can drive `await poll_once()` directly instead.
+
+    `merged` (default: more than one source) names each line's container; a merged tail may
+    start with no source and gains or loses some with `add_source` / `remove_source`.
     """
 
     def __init__(
@@ -178,10 +191,12 @@ class LogTail:
         watch_status: bool = True,
         namespace_id: str | None = None,
         max_walk_failures: int = 10,
+        merged: bool | None = None,
     ) -> None:
         self.client = client
         self.sources = [sources] if isinstance(sources, TailSource) else list(sources)
-        if not self.sources:
+        self.merged = len(self.sources) > 1 if merged is None else merged
+        if not self.sources and not self.merged:
             raise ValueError("a log tail needs at least one container")
         self.on_event = on_event
         self.history_lines = max(0, history_lines)
@@ -193,7 +208,6 @@ class LogTail:
         self.watch_status = watch_status
         self.namespace_id = namespace_id
         self.max_walk_failures = max_walk_failures
-        self.merged = len(self.sources) > 1
         self._streams = [_Stream(s, origin=f"{s.container_id}#0") for s in self.sources]
         self.interval_s = fast_s
         self.polls = 0
@@ -229,6 +243,50 @@ class LogTail:
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
+    @property
+    def container_ids(self) -> list[str]:
+        """The containers tailed now (those gone or removed left out)."""
+        return [s.source.container_id for s in self._streams if not s.gone]
+
+    def add_source(self, source: TailSource, *, announce: bool = True) -> bool:
+        """Tail one more container from the next poll on; `announce` draws "container added"
+        right before its first line.
+
+        It is a container that appeared while the tail ran: every line it has came after the
+        tail began, so its first walk takes them all (up to `max_lines_per_poll`), whatever
+        `history_lines` says. False when it is, or was, tailed already: a container found
+        deleted is never taken back (a stale list still naming it would bring it back only to
+        mark it deleted again).
+        """
+        if any(s.source.container_id == source.container_id for s in self._streams):
+            return False
+        stream = _Stream(source, origin=f"{source.container_id}#0", added=True)
+        if announce:
+            stream.announce = "container added"
+        self.sources.append(source)
+        self._streams.append(stream)
+        if not self.merged:
+            self.merged = True  # from now on each line says which container it comes from
+        self.poll_now()
+        return True
+
+    def remove_source(self, container_id: str) -> bool:
+        """Stop tailing a container (deleted): "container deleted" is drawn once, no error.
+        A poll under way may still deliver the lines it fetched for it. False when unknown or
+        gone already."""
+        for stream in self._streams:
+            if stream.source.container_id != container_id or stream.gone or stream.removing:
+                continue
+            if self._lock.locked():
+                # A poll is under way: it draws the marker after the lines it got for it.
+                stream.removing = True
+            else:
+                self._mark_gone(stream, None)
+            if not self.merged:
+                self.poll_now()  # that was its only container: say so now, and end
+            return True
+        return False
+
     def poll_now(self) -> None:
         """Poll at once (the user pressed refresh, or a deploy was just started)."""
         self.interval_s = self.fast_s
@@ -245,8 +303,8 @@ class LogTail:
                 delay = await self.poll_once()
                 if self._stopping:
                     break
-                if all(stream.gone for stream in self._streams):
-                    return
+                if not self.merged and all(stream.gone for stream in self._streams):
+                    return  # a merged tail waits: a container may be added to its namespace
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=delay)
         finally:
@@ -268,6 +326,9 @@ class LogTail:
 
     async def _poll_once(self) -> float:
         self.polls += 1
+        for stream in self._streams:
+            if stream.removing:  # removed while the last poll checked statuses
+                self._mark_gone(stream, None)
         streams = [s for s in self._streams if not s.gone]
         history = not all(s.loaded for s in streams)
         results = await asyncio.gather(
@@ -285,6 +346,9 @@ class LogTail:
                 error = result
                 continue
             entries.extend(result)
+        for stream in self._streams:
+            if stream.removing:
+                self._mark_gone(stream, entries)
         if entries:
             self._emit_entries(entries, history=history)
         # The status is checked after the lines are fetched: a marker goes after every line
@@ -302,7 +366,7 @@ class LogTail:
             self.interval_s = self.fast_s
         else:
             self.interval_s = min(self.slow_s, self.interval_s * 1.5)
-        if all(s.gone for s in self._streams):
+        if not self.merged and all(s.gone for s in self._streams):
             self._set_state(TailState("gone", "the container no longer exists"))
         else:
             self._set_state(
@@ -361,9 +425,9 @@ class LogTail:
         """One stream's new entries (oldest first), gap included; raises the client's errors."""
         walk = stream.walk
         if walk is None:
-            limit = self.max_lines_per_poll if stream.loaded else self.history_lines
+            limit = self.max_lines_per_poll if stream.loaded or stream.added else self.history_lines
             walk = stream.walk = _Walk(stream.newest, limit)
-            if not stream.loaded and self.history_lines == 0:
+            if not stream.loaded and not stream.added and self.history_lines == 0:
                 # No history wanted: only note where the server is, show what comes after.
                 walk.limit = 0
         outcome = await self._walk(stream, walk)
@@ -456,6 +520,15 @@ class LogTail:
                 stream.newest = newest
         elif outcome == "empty":
             stream.newest = None
+        if not was_loaded and stream.announce is not None:
+            # Right before its first line (or after everything held, when it has none yet): the
+            # lines that follow are the ones the view did not have before.
+            at = entries[0].ts if entries else (self._newest_emitted or now_micros()) + 1
+            announce = LogEntry.marker(at, stream.announce, origin=origin)
+            announce.container = name
+            stream.announce = None
+        else:
+            announce = None
         if not was_loaded and outcome == "limit" and walk.limit and entries:
             # The history stopped at the setting while the server holds older lines: say so
             # above the first line, so an empty past is not mistaken for a short one.
@@ -478,6 +551,8 @@ class LogTail:
             at = entries[0].ts if entries else (self._newest_emitted or now_micros()) + 1
             label = f"{stream.source.name}: {broken}" if self.merged else broken
             entries.insert(0, LogEntry.gap(at, label, origin=origin))
+        if announce is not None:
+            entries.insert(0, announce)
         return entries
 
     def _emit_entries(self, entries: list[LogEntry], *, history: bool) -> None:
@@ -542,7 +617,7 @@ class LogTail:
     ) -> None:
         """Tell the tail a container's status (from the app's watcher); changes become markers."""
         for stream in self._streams:
-            if stream.source.container_id == container_id:
+            if stream.source.container_id == container_id and not stream.gone:
                 self._observe(stream, status, error_message, at)
                 if status in TRANSIENT:
                     self.poll_now()
@@ -586,11 +661,13 @@ class LogTail:
         self._send(LogBatch([marker]))
 
     def _mark_gone(self, stream: _Stream, entries: list[LogEntry] | None) -> None:
+        stream.removing = False
         if stream.gone:
             return
         stream.gone = True
         stream.walk = None
-        ts = (self._newest_emitted or now_micros()) + 1
+        # After everything held, and after the lines of this poll (its own last ones among them).
+        ts = max([self._newest_emitted or now_micros(), *(e.ts for e in entries or ())]) + 1
         marker = LogEntry.marker(
             ts, "container deleted", shown_ts=now_micros(), origin=stream.origin
         )

@@ -7,7 +7,9 @@ the line (pretty JSON when it is JSON), `s` save, `c` clear, `r` poll now, Esc o
 
 It works in any App that has a `client` (a `ContainersClient`); `settings` is optional. When the
 app forwards status transitions (`observe_transitions`), they become markers at once; the tail
-also checks the container's status itself every few seconds.
+also checks the container's status itself every few seconds. A namespace view follows its
+namespace from those transitions and the app's `known_containers(namespace_id)`: a container
+that appears is tailed from then on ("── NAME: container added ──"), one deleted stops.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
+from tui.live.events import GONE
 from tui.live.logbuffer import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_LINES,
@@ -93,6 +96,7 @@ class LogScreen(Screen[None]):
         self.tail: LogTail | None = None
         self.tail_state = TailState("connecting")
         self._sources: list[TailSource] = []
+        self._shown_title: Text | None = None
 
     # -- building -------------------------------------------------------------------------------
 
@@ -134,7 +138,8 @@ class LogScreen(Screen[None]):
             assert self.namespace is not None or self.containers
             name = self.namespace.name if self.namespace is not None else "namespace"
             text.append(clean(name), "bold")
-            count = len(self.containers or [])
+            tail = self.tail
+            count = len(tail.container_ids) if tail is not None else len(self.containers or [])
             text.append(f"  all {count} container{'s' if count != 1 else ''}, merged", "dim")
         return text
 
@@ -164,28 +169,37 @@ class LogScreen(Screen[None]):
             containers = self.containers
             if containers is None and self.namespace is not None:
                 containers = await self._namespace_containers(client, self.namespace)
-                self.containers = containers
-                self.query_one("#log-title", Static).update(self._title())
-            sources = [TailSource(c.id, c.name, c.region) for c in containers or []]
-        if not sources:
-            self._on_tail_event(TailState("gone", error="this namespace has no containers"))
-            return
+            # Those the watcher saw appear since the list was taken (the tree's, when `l` was
+            # pressed): their transitions came before this tail could hear them.
+            containers = list(containers or [])
+            tailed = {c.id for c in containers}
+            containers.extend(c for c in self._known_containers() if c.id not in tailed)
+            self.containers = containers
+            # A namespace with no container yet still gets a tail: it waits for one to appear.
+            sources = [TailSource(c.id, c.name, c.region) for c in containers]
         self._sources = sources
         options: dict[str, Any] = {
             "history_lines": int(self._setting("log_history_lines", 1_000)),
             "max_lines_per_poll": self.log_view.buffer.max_lines,
             "namespace_id": self.namespace.id if self.namespace is not None else None,
+            "merged": self.merged,
         }
         options.update(self.tail_options)
         self.tail = LogTail(client, sources, self._on_tail_event, **options)
+        self._refresh_title()
         await self.tail.run()
 
-    async def _namespace_containers(self, client: Any, namespace: Namespace) -> list[Container]:
+    def _known_containers(self) -> list[Container]:
+        """The watcher's current containers of this view's namespace (none without a watcher)."""
         known = getattr(self.app, "known_containers", None)
-        if callable(known):
-            found = list(known(namespace.id))
-            if found:
-                return found
+        if self.namespace is None or not callable(known):
+            return []
+        return list(known(self.namespace.id))
+
+    async def _namespace_containers(self, client: Any, namespace: Namespace) -> list[Container]:
+        found = self._known_containers()
+        if found:
+            return found
         try:
             return list(
                 await client.list_containers_all(
@@ -214,24 +228,69 @@ class LogScreen(Screen[None]):
         elif isinstance(event, TailState):
             self.tail_state = event
             self._update_status()
+            self._refresh_title()  # the tail may have found a container deleted
         elif isinstance(event, StatusSeen):
             pass  # markers arrive as entries; the state is in the app's tree already
 
-    def observe_transitions(self, transitions: Iterable[Any]) -> None:
-        """Status changes the app's watcher saw (`tui.live.events.Transition`): draw markers."""
-        if self.tail is None:
+    def _refresh_title(self) -> None:
+        if not self.is_mounted:
             return
+        title = self._title()
+        if title != self._shown_title:
+            self._shown_title = title
+            self.query_one("#log-title", Static).update(title)
+
+    def observe_transitions(self, transitions: Iterable[Any]) -> None:
+        """Status changes the app's watcher saw (`tui.live.events.Transition`): draw markers;
+        in a namespace view, tail the containers that appeared and stop those deleted."""
+        tail = self.tail
+        if tail is None:
+            return  # the tail, once it starts, takes the watcher's list as it is then
+        transitions = list(transitions)
+        changed = self._follow_namespace(tail, transitions)
         for transition in transitions:
             resource_id = getattr(transition, "resource_id", None)
             status = getattr(transition, "to_status", None)
-            if resource_id and isinstance(status, str):
-                at = getattr(transition, "at", None)
-                self.tail.observe_status(
-                    resource_id,
-                    status,
-                    getattr(transition, "error_message", None),
-                    at if isinstance(at, datetime) else None,
+            if not resource_id or not isinstance(status, str):
+                continue
+            if status == GONE:
+                # Deleted (no longer listed): stop asking for its logs, no error to show.
+                changed = tail.remove_source(resource_id) or changed
+                continue
+            at = getattr(transition, "at", None)
+            tail.observe_status(
+                resource_id,
+                status,
+                getattr(transition, "error_message", None),
+                at if isinstance(at, datetime) else None,
+            )
+        if changed:
+            self._refresh_title()
+
+    def _follow_namespace(self, tail: LogTail, transitions: list[Any]) -> bool:
+        """Tail the containers of this view's namespace that appeared; True when one did."""
+        namespace = self.namespace
+        if not self.merged or namespace is None:
+            return False
+        found: list[TailSource] = []
+        for transition in transitions:
+            if (
+                getattr(transition, "kind", None) == "container"
+                and getattr(transition, "namespace_id", None) == namespace.id
+                and getattr(transition, "from_status", "") is None
+                and getattr(transition, "to_status", GONE) != GONE
+            ):
+                found.append(
+                    TailSource(transition.resource_id, str(transition.name), transition.region)
                 )
+        # The watcher's list catches any whose transition this screen missed. Only additions
+        # are taken from it: a container is dropped on its own GONE transition (or when the
+        # tail finds it deleted), never because a list was briefly incomplete.
+        found.extend(TailSource(c.id, c.name, c.region) for c in self._known_containers())
+        added = False
+        for source in found:
+            added = tail.add_source(source) or added
+        return added
 
     # -- status ---------------------------------------------------------------------------------
 
