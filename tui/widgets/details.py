@@ -2,6 +2,12 @@
 
 It is given data by the screen (`show_*`, `set_related`, `set_timeline`); it never fetches.
 Every server string goes in as `Text` through `tui.text`.
+
+Moving the tree cursor shows a new node on every settled move, so showing one must not
+re-arrange the whole screen (a `Static.update` with its default layout pass measures every
+widget again and redraws the tree's scrollbars): the title line has a fixed size, a body is
+laid out again only when its height changes, and what a hidden tab would show waits until
+that tab is opened.
 """
 
 from __future__ import annotations
@@ -11,12 +17,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import MountError
 from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs
 
@@ -25,7 +34,6 @@ from tui.text import clean, safe_text, truncate
 from tui.widgets.env_table import effective_env, env_renderable
 from tui.widgets.status_badge import (
     BadgePalette,
-    StatusBadge,
     badge_text,
     is_transient_status,
 )
@@ -38,6 +46,9 @@ RelatedKind = Literal["crons", "domains", "tokens"]
 RelatedAction = Literal["create", "edit", "delete", "leave"]
 RELATED_KINDS: tuple[RelatedKind, ...] = ("crons", "domains", "tokens")
 TAB_IDS: tuple[str, ...] = ("tab-details", "tab-crons", "tab-domains", "tab-tokens", "tab-timeline")
+# The scrolling text of a tab (a `Static` in a `VerticalScroll`) → its tab.
+BODY_TABS: dict[str, str] = {"details-body": "tab-details", "timeline-body": "tab-timeline"}
+SPIN_S = 0.25  # the title's status glyph, as `StatusBadge` spins it
 
 
 def memory_to_cpu(memory_mb: int) -> int:
@@ -111,6 +122,111 @@ class _Fields:
 
 def _grid() -> _Fields:
     return _Fields()
+
+
+class _Shown(Group):
+    """A body's content that keeps what it rendered at each width.
+
+    Textual renders a `Static`'s content twice after each change (to measure its height, then
+    to draw it); this renders it once. The pane also renders it ahead, at the width shown, to
+    learn whether the height changed (else no layout pass is needed) and whether anything
+    changed at all.
+    """
+
+    def __init__(self, *renderables: RenderableType) -> None:
+        super().__init__(*renderables)
+        self._segments: dict[tuple[Any, ...], list[Segment]] = {}
+
+    @staticmethod
+    def _key(options: ConsoleOptions) -> tuple[Any, ...]:
+        # Every option a render depends on, except the height: Textual measures with none and
+        # draws with the widget's, and neither `Text` nor `Table` reads it.
+        return (
+            options.min_width,
+            options.max_width,
+            options.justify,
+            options.overflow,
+            options.no_wrap,
+            options.highlight,
+            options.markup,
+            options.legacy_windows,
+            options.encoding,
+            options.is_terminal,
+        )
+
+    def segments(self, console: Console, options: ConsoleOptions) -> list[Segment]:
+        key = self._key(options)
+        found = self._segments.get(key)
+        if found is None:
+            if len(self._segments) >= 4:  # a width or two are ever asked for
+                self._segments.clear()
+            found = self._segments[key] = [
+                segment
+                for renderable in self.renderables
+                for segment in console.render(renderable, options)
+            ]
+        return found
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.segments(console, options)
+
+
+def _line_count(segments: list[Segment]) -> int:
+    """Lines of a render, counted as Textual's `RichVisual.get_height` counts them."""
+    return sum(segment.text.count("\n") for segment in segments)
+
+
+def _same_text(a: Text, b: Text) -> bool:
+    """`Text.__eq__` compares only the characters and the spans."""
+    return (
+        a.plain == b.plain
+        and a.spans == b.spans
+        and a.style == b.style
+        and (a.justify, a.overflow, a.no_wrap, a.end) == (b.justify, b.overflow, b.no_wrap, b.end)
+    )
+
+
+def _same_content(a: object, b: object) -> bool:
+    """Equal `Text`s, or groups of equal `Text`s (other renderables never compare equal).
+
+    Compared as built, not as rendered: the pane builds its text for its width, so content
+    built for another width differs too."""
+    if isinstance(a, Text) and isinstance(b, Text):
+        return _same_text(a, b)
+    if isinstance(a, Group) and isinstance(b, Group):
+        parts_a, parts_b = a.renderables, b.renderables
+        return len(parts_a) == len(parts_b) and all(
+            isinstance(x, Text) and isinstance(y, Text) and _same_text(x, y)
+            for x, y in zip(parts_a, parts_b, strict=True)
+        )
+    return False
+
+
+class _TitleLine:
+    """`kind name  ● status` on the one line of the title: a name too long for the pane is
+    cut with an ellipsis so that the status always shows. Laid out when rendered (at the
+    width the line gets), so the title never needs a layout pass of its own."""
+
+    def __init__(self, title: Text, badge: Text | None) -> None:
+        self.title = title
+        self.badge = badge
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        line = self.title.copy()
+        line.no_wrap = True
+        line.overflow = "ellipsis"
+        if self.badge is not None:
+            room = max(0, width - 2 - self.badge.cell_len)
+            if line.cell_len > room:
+                line.truncate(room, overflow="ellipsis")
+            line.append("  ")
+            line.append_text(self.badge)
+        yield line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        width = self.title.cell_len + (2 + self.badge.cell_len if self.badge is not None else 0)
+        return Measurement(1, width)
 
 
 def _heading(title: str) -> Text:
@@ -291,16 +407,30 @@ class DetailsPane(Vertical):
         self._pending_related: tuple[str, ...] | None = None
         # What each related list holds: (items or None while loading, error message).
         self._related: dict[RelatedKind, tuple[list[Any] | None, str | None]] = {}
+        # What each related list shows; the lists of closed tabs are filled when opened.
+        self._related_shown: dict[RelatedKind, tuple[list[Any] | None, str | None]] = {}
+        self._related_stale: set[RelatedKind] = set()
+        # Bodies of closed tabs, shown when their tab is opened.
+        self._hidden_bodies: dict[str, RenderableType] = {}
+        self._bodies: dict[str, Static] = {}
+        self._tabbed: TabbedContent | None = None
+        # The title line: its text, the status of its badge (None: no badge), what it shows.
+        self._title_text = Text("Nothing selected", style="dim")
+        self._title_status: str | None = None
+        self._title_shown: tuple[Any, ...] | None = None
+        self._spin_frame = 0
+        self._spin_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="details-title-row"):
-            yield Static(Text("Nothing selected", style="dim"), id="details-title", markup=False)
-            yield StatusBadge("", id="details-badge")
+            yield Static(_TitleLine(self._title_text, None), id="details-title", markup=False)
         yield Static("", id="details-placeholder", markup=False)
 
     def on_mount(self) -> None:
         self.palette = BadgePalette(self.app.theme_variables)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        transient = self._title_status is not None and is_transient_status(self._title_status)
+        self._spin_timer = self.set_interval(SPIN_S, self._spin, pause=not transient)
         self.call_after_refresh(self._mount_tabs)
 
     async def _mount_tabs(self) -> None:
@@ -341,18 +471,23 @@ class DetailsPane(Vertical):
         # Tab goes from the tree straight to the list or text of the open tab; `[` and `]`
         # switch tabs, so the tab strip need not take focus on the way.
         tabbed.query_one(Tabs).can_focus = False
-        # A `_set` that landed during those awaits (the first poll's answer) went to
+        self._tabbed = tabbed
+        self._bodies = {body_id: self.query_one(f"#{body_id}", Static) for body_id in BODY_TABS}
+        # A `_set_body` that landed during those awaits (the first poll's answer) went to
         # `_pending`, after the bodies were built from it: show it now, or it is lost.
         self._tabs_ready = True
         pending, self._pending = self._pending, {}
         for body_id, renderable in pending.items():
-            self.query_one(f"#{body_id}", Static).update(renderable)
+            self._bodies[body_id].update(renderable)
         await self.query_one("#details-placeholder").remove()
         for kind in RELATED_KINDS:
             self.query_one(f"#{kind}-hint", Static).update(self.related_table(kind).hint())
             self._render_related(kind)
         if self._pending_related is not None:
             self._related_tabs(self._pending_related)
+        # Called at once when the tab changes (by a key, a click or `show_tab`), before the
+        # next frame: a closed tab's content is brought up to date as it opens.
+        self.watch(tabbed, "active", self._tab_opened, init=False)
 
     def related_table(self, kind: RelatedKind) -> RelatedTable:
         return self.query_one(f"#{kind}-table", RelatedTable)
@@ -373,9 +508,26 @@ class DetailsPane(Vertical):
 
     def _theme_changed(self, _theme: object) -> None:
         self.palette = BadgePalette(self.app.theme_variables)
+        self._paint_title()
         self.on_resize()  # shows the same thing again, in the new colours
         if self._tabs_ready:
+            self._related_shown.clear()
             for kind in RELATED_KINDS:
+                self._render_related(kind)
+
+    def _tab_opened(self, active: str) -> None:
+        body_id = next((b for b, tab in BODY_TABS.items() if tab == active), None)
+        if body_id is not None:
+            body = self._bodies[body_id]
+            hidden = self._hidden_bodies.pop(body_id, None)
+            if hidden is not None:
+                body.update(hidden)
+            else:
+                # Opening a tab lays the screen out anyway; measuring the body again then
+                # costs little and never leaves it at a height measured for other content.
+                body.refresh(layout=True)
+        for kind in RELATED_KINDS:
+            if active == f"tab-{kind}" and kind in self._related_stale:
                 self._render_related(kind)
 
     # ------------------------------------------------------------------ helpers
@@ -385,26 +537,77 @@ class DetailsPane(Vertical):
         return self.app.console, width
 
     def on_resize(self) -> None:
+        # A body skips its layout pass only when its new content has the height measured at
+        # the current size: after a resize, both bodies are measured again whatever follows.
+        for body in self._bodies.values():
+            body.refresh(layout=True)
         if self._last_show is not None:
             method, args = self._last_show
             method(*args)
 
-    def _set(self, widget_id: str, renderable: RenderableType) -> None:
-        if not self._tabs_ready and widget_id != "details-title":
-            self._pending[widget_id] = renderable
-            if widget_id == "details-body":
-                self.query_one("#details-placeholder", Static).update(renderable)
+    def _set_body(self, body_id: str, renderable: RenderableType) -> None:
+        """Show `renderable` in a tab's scrolling text, with a layout pass only if needed."""
+        content = _Shown(*renderable.renderables) if isinstance(renderable, Group) else renderable
+        if not self._tabs_ready:
+            self._pending[body_id] = content
+            if body_id == "details-body":
+                self.query_one("#details-placeholder", Static).update(content)
             return
-        self.query_one(f"#{widget_id}", Static).update(renderable)
+        if self.active_tab != BODY_TABS[body_id]:
+            # The body of a closed tab keeps its size until the tab opens (`_tab_opened`).
+            self._hidden_bodies[body_id] = content
+            return
+        self._hidden_bodies.pop(body_id, None)
+        body = self._bodies[body_id]
+        if _same_content(content, body.content):
+            return  # a poll that changed nothing shown, or the same node again
+        width, height = body.content_size
+        if not width or not isinstance(content, _Shown):
+            body.update(content)
+            return
+        # Rendered once here, at the body's width with the options of Textual's `RichVisual`
+        # (which then reuses it): same height, then the body's box and its scroll container's
+        # virtual size stay as measured, so only the body is drawn again. (When a layout pass
+        # is already due, e.g. after a resize, the body is measured again in it anyway.)
+        options = self.app.console_options.update_width(width).update(highlight=False)
+        lines = _line_count(content.segments(self.app.console, options))
+        body.update(content, layout=lines != height)
 
     def _title(self, kind: str, name: str, status: str | None) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{kind} ", style="dim")
         text.append(clean(name) or "(no name)", style="bold")
-        self._set("details-title", text)
-        badge = self.query_one("#details-badge", StatusBadge)
-        badge.display = status is not None
-        badge.status = status or ""  # spins while transient
+        self._set_title(text, status)
+
+    def _set_title(self, text: Text, status: str | None) -> None:
+        """The title line, with the status badge after it (spinning while transient)."""
+        self._title_text = text
+        if status != self._title_status and self._spin_timer is not None:
+            if status is not None and is_transient_status(status):
+                self._spin_timer.resume()
+            else:
+                self._spin_timer.pause()
+        self._title_status = status
+        self._paint_title()
+
+    def _spin(self) -> None:
+        self._spin_frame += 1
+        self._paint_title()
+
+    def _paint_title(self) -> None:
+        text, status = self._title_text, self._title_status
+        badge = None if status is None else badge_text(status, self.palette, self._spin_frame)
+        shown = (
+            text.plain,
+            text.spans,
+            text.style,
+            None if badge is None else (badge.plain, badge.spans),
+        )
+        if shown == self._title_shown:
+            return
+        self._title_shown = shown
+        # One line of fixed size (`#details-title` in main.tcss): no layout pass.
+        self.query_one("#details-title", Static).update(_TitleLine(text, badge), layout=False)
 
     def show_tab(self, tab_id: str) -> None:
         if self._tabs_ready:
@@ -412,7 +615,9 @@ class DetailsPane(Vertical):
 
     @property
     def active_tab(self) -> str:
-        return self.query_one(TabbedContent).active if self._tabs_ready else "tab-details"
+        if self._tabbed is None or not self._tabs_ready:
+            return "tab-details"
+        return self._tabbed.active
 
     def cycle_tab(self, step: int) -> None:
         if not self._tabs_ready:
@@ -440,9 +645,8 @@ class DetailsPane(Vertical):
         self._last_show = None
         self.current_kind = None
         self.current_id = None
-        self._set("details-title", Text(title, style="bold"))
-        self.query_one("#details-badge", StatusBadge).display = False
-        self._set("details-body", message if isinstance(message, Text) else Text(message))
+        self._set_title(Text(title, style="bold"), None)
+        self._set_body("details-body", message if isinstance(message, Text) else Text(message))
         self._related_tabs(())
 
     def show_region(
@@ -475,7 +679,7 @@ class DetailsPane(Vertical):
         ]
         if loaded and not namespaces:
             parts.append(Text("\nNo namespaces in this region yet.", style="dim"))
-        self._set("details-body", Group(*parts))
+        self._set_body("details-body", Group(*parts))
         self._related_tabs(())
 
     def _counts(self, resources: Sequence[Any]) -> Text:
@@ -518,7 +722,7 @@ class DetailsPane(Vertical):
             env_renderable(env_rows, self._success()),
             Text("\ni copy id · y raw JSON · l merged logs", style="dim"),
         ]
-        self._set("details-body", Group(*parts))
+        self._set_body("details-body", Group(*parts))
         self._related_tabs(("tab-tokens",))
 
     def _status_cell(self, status: str, error: str | None) -> Text:
@@ -606,7 +810,7 @@ class DetailsPane(Vertical):
             env_renderable(env_rows, self._success()),
             Text("\ni copy id · u copy URL · o copy domain · y raw JSON · l logs", style="dim"),
         ]
-        self._set("details-body", Group(*parts))
+        self._set_body("details-body", Group(*parts))
         self._related_tabs(("tab-crons", "tab-domains", "tab-tokens"))
 
     # ------------------------------------------------------------------ tabs
@@ -626,7 +830,15 @@ class DetailsPane(Vertical):
         return self._related.get(kind, (None, None))[0]
 
     def _render_related(self, kind: RelatedKind) -> None:
-        items, error = self._related.get(kind, (None, None))
+        if self.active_tab != f"tab-{kind}":
+            self._related_stale.add(kind)  # filled when its tab opens (`_tab_opened`)
+            return
+        self._related_stale.discard(kind)
+        state = self._related.get(kind, (None, None))
+        if self._related_shown.get(kind) == state:
+            return
+        self._related_shown[kind] = state
+        items, error = state
         message = self.query_one(f"#{kind}-body", Static)
         if error is not None:
             message.update(safe_text(f"Could not load {kind}: {error}", style="bold"))
@@ -672,6 +884,5 @@ class DetailsPane(Vertical):
         ]
 
     def set_timeline(self, transitions: Sequence[Transition], *, show_names: bool) -> None:
-        self._set(
-            "timeline-body", timeline_renderable(transitions, self.palette, show_names=show_names)
-        )
+        timeline = timeline_renderable(transitions, self.palette, show_names=show_names)
+        self._set_body("timeline-body", timeline if isinstance(timeline, Text) else Group(timeline))
