@@ -9,11 +9,14 @@ from textual.app import App
 
 from tui.api import ContainersClient
 from tui.config.settings import Settings
+from tui.resources import style_path
 from tui.screens.logs import LogScreen
 
 
 class LogHarnessApp(App[None]):
     """Pushes `screen` (a LogScreen) on mount; the client is the caller's to close."""
+
+    CSS_PATH = style_path("app.tcss")  # the app-wide rules the screen relies on (the keys line)
 
     def __init__(self, client: ContainersClient, screen: LogScreen, **settings: Any) -> None:
         super().__init__()

@@ -22,12 +22,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.config.credentials import ConfigError
 from tui.resources import style_path
 from tui.screens.setup import SetupScreen
 from tui.text import safe_text
+from tui.widgets.key_bar import KeyBar
 
 ConfigErrorChoice = Literal["quit", "demo", "retry"]
 QUIT: ConfigErrorChoice = "quit"
@@ -128,7 +129,7 @@ class ConfigErrorScreen(Screen[ConfigErrorChoice]):
                 yield Static(quoted, id="config-error-excerpt", classes="setup-section")
             yield Static(Text("What to do"), classes="setup-heading")
             yield Static(what_to_do(self.error), id="config-error-todo", classes="setup-section")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#config-error-body").focus()

@@ -14,10 +14,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.live.events import ConnectionState
 from tui.text import clean, safe_text, truncate
+from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from tui.app import ScwContainersApp
@@ -44,7 +45,7 @@ class ConnectErrorScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="connect-error-body", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._paint)

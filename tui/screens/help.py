@@ -16,7 +16,9 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from tui.widgets.key_bar import KeyBar
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self._table(), id="help-table")
             if self.notes:
                 yield Static(Text("\n".join(self.notes), style="dim"), id="help-notes")
-        yield Footer()
+        yield KeyBar()
 
     def _table(self) -> Table:
         """One column of groups, or two when the terminal is wide enough: the screen's own

@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.text import clean
+from tui.widgets.key_bar import KeyBar
 
 
 class JsonScreen(Screen[None]):
@@ -36,7 +37,7 @@ class JsonScreen(Screen[None]):
         yield Static(Text(clean(self.title_text), style="bold"), id="json-title")
         with VerticalScroll(id="json-scroll"):
             yield Static(JSON(self.text, ensure_ascii=True), id="json-body")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#json-scroll").focus()

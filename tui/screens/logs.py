@@ -29,7 +29,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.live.events import GONE
 from tui.live.logbuffer import (
@@ -44,6 +44,7 @@ from tui.live.logbuffer import (
 from tui.live.logtail import LogBatch, LogTail, StatusSeen, TailEvent, TailSource, TailState
 from tui.resources import style_path
 from tui.text import clean, safe_text, truncate
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.log_toolbar import LogFilterBar, LogStatusBar
 from tui.widgets.log_view import TIME_MODES, LogView, TimeMode
 
@@ -122,7 +123,7 @@ class LogScreen(Screen[None]):
                 id="log-view",
             )
             yield LogStatusBar(id="log-status")
-        yield Footer()
+        yield KeyBar()
 
     def _title(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -467,7 +468,7 @@ class LogLineScreen(ModalScreen[None]):
             yield Static(self._header(), id="log-line-header")
             with VerticalScroll(id="log-line-scroll"):
                 yield Static(self._body(), id="log-line-body")
-            yield Footer()
+            yield KeyBar()
 
     def _header(self) -> Text:
         entry = self.entry

@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.live.events import (
     ConnectionState,
@@ -34,6 +34,7 @@ from tui.selection import Selected
 from tui.text import clean
 from tui.widgets.connection_bar import ConnectionBanner, ConnectionBar
 from tui.widgets.details import DetailsPane, RelatedKind, RelatedTable, endpoint_url
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.resource_tree import SORT_MODES, NodeRef, ResourceTree, region_key
 from tui.widgets.status_badge import is_transient_status
 
@@ -115,7 +116,7 @@ class MainScreen(Screen[None]):
                 yield ResourceTree(connection.regions, id="tree")
                 yield Static("", id="empty-state", markup=False)
             yield DetailsPane(id="details")
-        yield Footer(compact=False)
+        yield KeyBar()
 
     @property
     def resource_tree(self) -> ResourceTree:
@@ -134,7 +135,7 @@ class MainScreen(Screen[None]):
 
     def _fit_footer(self) -> None:
         narrow = 0 < self.size.width < NARROW_FOOTER_WIDTH
-        footer = self.query_one(Footer)
+        footer = self.query_one(KeyBar)
         if footer.compact != narrow:
             footer.compact = narrow
         changed = False

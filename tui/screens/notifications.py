@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.text import clean, truncate
+from tui.widgets.key_bar import KeyBar
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ class NotificationsScreen(Screen[None]):
         yield Static(Text("Notifications (newest first)", style="bold"), id="notifications-title")
         with VerticalScroll(id="notifications-scroll"):
             yield Static(self._table(), id="notifications-body")
-        yield Footer()
+        yield KeyBar()
 
     def _table(self) -> Table | Text:
         if not self.records:

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.config.credentials import (
     ENV_CONFIG_PATH,
@@ -35,6 +35,7 @@ from tui.config.credentials import (
 )
 from tui.resources import style_path
 from tui.text import safe_text, truncate
+from tui.widgets.key_bar import KeyBar
 
 _SECRET_VARS = frozenset({ENV_VARS["secret_key"]})
 
@@ -200,7 +201,7 @@ class SetupScreen(Screen[None]):
                 ),
                 classes="setup-note",
             )
-        yield Footer()
+        yield KeyBar()
 
     def _section(self, title: str, body: RenderableType, key: str) -> ComposeResult:
         yield Static(safe_text(title), classes="setup-heading", id=f"setup-heading-{key}")
