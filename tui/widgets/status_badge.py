@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
-from textual.reactive import reactive
-from textual.widgets import Static
 
 from tui.text import clean
 
@@ -75,37 +73,3 @@ def badge_text(status: str, palette: BadgePalette, frame: int = 0, *, width: int
     text.append(" ")
     text.append(word.ljust(width), style=style)
     return text
-
-
-class StatusBadge(Static):
-    """A status badge widget; it animates itself while the status is transient."""
-
-    DEFAULT_CLASSES = "status-badge"
-    status: reactive[str] = reactive("", layout=True)
-
-    def __init__(self, status: str = "", **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
-        self._frame = 0
-        self.set_reactive(StatusBadge.status, status)
-
-    def on_mount(self) -> None:
-        self._timer = self.set_interval(0.25, self._tick, pause=True)
-        self._sync()
-
-    def watch_status(self, _old: str, _new: str) -> None:
-        if self.is_mounted:
-            self._sync()
-
-    def _sync(self) -> None:
-        if self.status in TRANSIENT:
-            self._timer.resume()
-        else:
-            self._timer.pause()
-        self._paint()
-
-    def _tick(self) -> None:
-        self._frame += 1
-        self._paint()
-
-    def _paint(self) -> None:
-        self.update(badge_text(self.status, BadgePalette(self.app.theme_variables), self._frame))
