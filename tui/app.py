@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 NOTIFICATION_HISTORY = 500
+GC_RESUME_AFTER_TREE_S = 0.2
+GC_RESUME_AT_LATEST_S = 5.0
 MAX_TOASTS_PER_BATCH = 3
 
 
@@ -101,9 +103,9 @@ class ScwContainersApp(App[int]):
         emulator: Starlette | None = None,
         state_store: StateStore | None = None,
     ) -> None:
-        """Without `client`, it is built from `config` after the first frame (in a thread:
-        importing the HTTP client and the emulator is most of the start-up time), or on the
-        first access to `app.client`."""
+        """Without `client`, it is built from `config` when the app mounts (importing the HTTP
+        client and the emulator then, not at import: `--help` and the tests' own clients skip
+        them), or on the first access to `app.client`."""
         super().__init__()
         self.config = config
         self.connection = config.connection
@@ -125,14 +127,16 @@ class ScwContainersApp(App[int]):
         self.problems: list[str] = list(config.problems)
         self._ever_connected = False
         self._connect_error: ConnectErrorScreen | None = None
+        self._client_failed = False  # reported once
         # Bumped by `reconnect`: a batch the previous watcher posted just before it was
         # cancelled must not put the old account's resources into the new tree.
         self._generation = 0
         self._main = MainScreen()
-        # The CLI sets it: after the first full picture, freeze the long-lived start-up objects
-        # out of the garbage collector's full passes (their scans are the worst key-latency
-        # outliers). Process-wide, so tests leave it off.
-        self.freeze_gc_after_load = False
+        # The CLI sets it after pausing the garbage collector for the start-up: after the first
+        # full picture (or GC_RESUME_AT_LATEST_S at the latest) the app freezes the long-lived
+        # start-up objects out of the collector's full passes (their scans are the worst
+        # key-latency outliers) and resumes it. Process-wide, so tests leave it off.
+        self.gc_paused_for_start = False
         self._main_ready = False
 
     # ------------------------------------------------------------------ the App surface
@@ -216,13 +220,14 @@ class ScwContainersApp(App[int]):
         if self.config.config_error is not None:
             self._show_config_error(self.config.config_error)
         self.screen_change_signal.subscribe(self, self._screen_changed)
-        if self._client is None:
-            # Build the client (and the demo emulator) right after the first frame, on this
-            # thread: importing them is a good part of the start-up time, and in a thread they
-            # took three times as long (GIL hand-offs with Textual's loop at every wake-up).
-            self.call_after_refresh(self._connect)
-            # A screen pushed at once (the config error) can hold the refresh back.
-            self.set_timer(0.3, self._connect)
+        if self.gc_paused_for_start:
+            self.set_timer(GC_RESUME_AT_LATEST_S, self._resume_gc)
+        # Build the client (and the demo emulator) now, before the first frame: the first
+        # requests then go out while the screen is composed and painted. Painting first and
+        # connecting after cost ~60 ms more to the demo tree (tests/benchmarks/bench_startup.py)
+        # and gains nothing against a remote API, whose answer takes longer than a paint. In a
+        # thread, the build took three times as long (GIL hand-offs with Textual's loop).
+        self._connect()
 
     def _settings_problems(self) -> list[str]:
         """What the settings file asks that the app cannot do: a theme it doesn't have, a key
@@ -242,8 +247,16 @@ class ScwContainersApp(App[int]):
             return
         try:
             _ = self.client  # imports httpx, pydantic models and maybe the emulator
-        except Exception as error:  # a config the error screen is showing: wait for a fix
-            _log.info("no client yet: %s", error)
+        except Exception as error:
+            if self.config.config_error is not None:  # its screen shows: wait for a fix
+                _log.info("no client yet: %s", error)
+            elif not self._client_failed:
+                # Never a silent "connecting" forever: say it once, with the cause.
+                self._client_failed = True
+                _log.exception("the API client could not be built")
+                self.notify(
+                    f"Could not start the API client: {error}", severity="error", timeout=30
+                )
             return
         self._maybe_start()
         # Warm the forms' imports once the first tree is up rather than on the first key.
@@ -471,9 +484,9 @@ class ScwContainersApp(App[int]):
                     timeout=6,
                 )
         if state.state == "connected":
-            if not self._ever_connected and self.freeze_gc_after_load:
-                self.freeze_gc_after_load = False
-                self.call_after_refresh(_freeze_gc)
+            if not self._ever_connected and self.gc_paused_for_start:
+                # Not before the frame that shows the tree: a full collection takes a while.
+                self.set_timer(GC_RESUME_AFTER_TREE_S, self._resume_gc)
             self._ever_connected = True
             screen = self._connect_error
             if screen is not None:
@@ -491,6 +504,14 @@ class ScwContainersApp(App[int]):
                 self.push_screen(self._connect_error)
             else:
                 self._connect_error.update_state(state)
+
+    def _resume_gc(self) -> None:
+        if not self.gc_paused_for_start:
+            return
+        self.gc_paused_for_start = False
+        gc.collect()
+        gc.freeze()
+        gc.enable()
 
     def _api_description(self) -> str:
         if self.connection.is_emulator:
@@ -624,11 +645,6 @@ class ScwContainersApp(App[int]):
         self.notify(f"Connected to {self.connection.host} ({' '.join(self.connection.regions)})")
 
 
-def _freeze_gc() -> None:
-    gc.collect()
-    gc.freeze()
-
-
 def forms_flows() -> ModuleType | None:
     """The forms engineer's flows module, or None in a build without it."""
     try:
@@ -710,7 +726,7 @@ def create_app(
     - `emulator`: an in-process emulator app to use instead of a fresh demo one (tests wrap it
       to count requests); only with an emulator connection.
     - `client`: a ready client (overrides the one built from the connection). Without it the
-      app builds its client after the first frame, so the screen shows at once.
+      app builds its client when it mounts.
     """
     config = config or demo_config()
     if settings is not None:

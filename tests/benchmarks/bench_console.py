@@ -309,7 +309,7 @@ async def _latency(target: Target, seconds: float, settings: Settings) -> dict[s
     import random
 
     app = target.app(settings)
-    app.freeze_gc_after_load = True  # as the command line runs it
+    app.gc_paused_for_start = True  # as the command line runs it (collector frozen after load)
     gc.collect()
     rss_before = _rss_mb()
     out: dict[str, Any] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +107,47 @@ async def test_api_url_without_key_shows_the_servers_401(
         await wait_until(pilot, lambda: "401" in screen_text(app), timeout=8)
         assert host in screen_lines(app)[0] or host in screen_text(app)
         assert "SCW_SECRET_KEY" in screen_text(app)
+
+
+async def test_the_command_line_pauses_the_collector_until_the_tree_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.cli import build_console
+    from tui.config import shutdown_logging
+
+    for name in [n for n in os.environ if n.startswith("SCW_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
+    try:
+        app = build_console(build_parser().parse_args(["--demo"]))
+        assert not gc.isenabled()  # paused for the start-up...
+        async with app.run_test(size=(100, 24)) as pilot:
+            await wait_until(pilot, lambda: "web" in screen_text(app))
+            # ...and back once the tree is shown, with the start-up objects frozen.
+            await wait_until(pilot, gc.isenabled, timeout=3)
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
+        shutdown_logging()
+
+
+async def test_a_client_that_cannot_be_built_is_reported_not_left_connecting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.app
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("no transport for you")
+
+    monkeypatch.setattr(tui.app, "_make_client", broken)
+    app = create_app(_config(tmp_path))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_until(
+            pilot, lambda: any("no transport for you" in r.message for r in app.notification_log)
+        )
+        await pilot.pause(0.4)  # the second attempt (timer) does not report it again
+        reports = [r for r in app.notification_log if "API client" in r.message]
+        assert len(reports) == 1 and reports[0].severity == "error"

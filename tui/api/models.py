@@ -395,6 +395,8 @@ class ApiModel(BaseModel):
         coerce_numbers_to_str=True,
         populate_by_name=True,
         hide_input_in_errors=True,  # validation errors never echo values (tokens, secrets)
+        # Schemas are built on first use: a start-up validates only the list models.
+        defer_build=True,
     )
 
     @model_validator(mode="before")
@@ -414,7 +416,7 @@ class SecretHashedValue(ApiModel):
 class SecretInput(BaseModel):
     """A secret environment variable to send. `value=None` deletes `key` on update."""
 
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, defer_build=True)
 
     key: str
     value: SecretStr | None = None
@@ -550,7 +552,7 @@ class ListLogsResponse(ApiModel):
 
 
 class RequestModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, defer_build=True)
 
     def request_body(self) -> dict[str, Any]:
         """The JSON body to send: fields left at None are omitted, secret values revealed."""
