@@ -53,7 +53,7 @@ async def test_click_on_a_key_presses_it(make_app: Any) -> None:
 
 
 class _Disabled(App[None]):
-    CSS_PATH = style_path("app.tcss")  # the KeyBar rules
+    CSS_PATH = style_path("key_bar.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "go", "Go"),
         Binding("b", "stop", "Stop"),

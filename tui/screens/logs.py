@@ -65,7 +65,7 @@ class TailMessage(Message):
 class LogScreen(Screen[None]):
     """Live logs of one container, or of several merged by time (a namespace)."""
 
-    CSS_PATH: ClassVar[Any] = [style_path("logs.tcss")]
+    CSS_PATH: ClassVar[Any] = [style_path("logs.tcss"), style_path("key_bar.tcss")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="logs.back"),
