@@ -88,7 +88,11 @@ class ScwContainersApp(App[int]):
     """See the module docstring. Build it with `create_app`."""
 
     TITLE = "scw-containers"
-    CSS_PATH: ClassVar[Any] = [style_path("app.tcss"), style_path("main.tcss")]
+    CSS_PATH: ClassVar[Any] = [
+        style_path("app.tcss"),
+        style_path("key_bar.tcss"),
+        style_path("main.tcss"),
+    ]
     COMMANDS = App.COMMANDS | {ConsoleCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", id="refresh"),
@@ -120,7 +124,10 @@ class ScwContainersApp(App[int]):
         self.state_store = state_store
         self.timeline = Timeline()
         self.watcher: Watcher | None = None
-        self._tree_was_seen = True  # whether the tree could be seen at the last focus update
+        # Whether a full screen (logs, a form) covered the tree at the last focus update. Not
+        # "the tree was not seen": before the main screen is mounted it is not seen either,
+        # and that must not cost a second full round right after the first.
+        self._tree_was_covered = False
         self.connection_state = ConnectionState("connecting")
         self.notification_log: deque[NotificationRecord] = deque(maxlen=NOTIFICATION_HISTORY)
         # Shown once at start: the config's problems, then what only the app can check.
@@ -281,18 +288,21 @@ class ScwContainersApp(App[int]):
 
         focus: set[str] = set()
         stack = self.screen_stack
-        tree_seen = False
+        tree_seen = covered = False
         if self._main in stack and self._main.is_mounted:
             above = stack[stack.index(self._main) + 1 :]
             if all(other.styles.background.a < 1 for other in above):
                 tree_seen = True
                 with contextlib.suppress(NoMatches):
                     focus |= self._main.resource_tree.namespaces_in_view
-        if tree_seen and not self._tree_was_seen:
+            else:
+                covered = True
+        if tree_seen and self._tree_was_covered:
             # Back on the tree after a full screen (logs, a form): namespaces that were polled
             # at the background pace meanwhile may be stale, so list everything once now.
             self.watcher.refresh_now()
-        self._tree_was_seen = tree_seen
+        if tree_seen or covered:
+            self._tree_was_covered = covered
         for screen in stack:
             container = getattr(screen, "container", None)
             if isinstance(container, Container):
