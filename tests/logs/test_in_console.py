@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from textual.pilot import Pilot
-
-from tui.app import ScwContainersApp, create_app, demo_config
-from tui.config import AppPaths, Settings
 from tui.emulator.seed import (
     DEMO_NAMESPACE_ID,
     DEMO_NAMESPACE_NAME,
@@ -21,22 +14,11 @@ from tui.emulator.seed import (
 from tui.live.logbuffer import LINE
 from tui.screens.logs import LogScreen
 
-
-async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await pilot.pause(0.05)
-
-
-def make_app(tmp_path: Path) -> ScwContainersApp:
-    settings = Settings(poll_settled_s=0.5, poll_transient_s=0.3, log_history_lines=500)
-    config = demo_config(settings=settings, paths=AppPaths.under(tmp_path / "app"))
-    return create_app(config)
+from .harness import make_console, wait_for
 
 
 async def test_l_opens_the_logs_of_the_selected_container_and_q_goes_back(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+    app = make_console(tmp_path)
     async with app.run_test(size=(110, 32)) as pilot:
         await wait_for(pilot, lambda: app.watcher is not None and app.watcher.is_loaded())
         main = app.screen
@@ -56,7 +38,7 @@ async def test_l_opens_the_logs_of_the_selected_container_and_q_goes_back(tmp_pa
 
 
 async def test_l_on_a_namespace_merges_its_containers(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+    app = make_console(tmp_path)
     async with app.run_test(size=(110, 32)) as pilot:
         await wait_for(pilot, lambda: app.watcher is not None and app.watcher.is_loaded())
         app.main_screen.resource_tree.select_key(DEMO_NAMESPACE_ID)

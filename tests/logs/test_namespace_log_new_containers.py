@@ -8,16 +8,13 @@ a poll too; the screen part runs the real console (its watcher hands the transit
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
 from tui.api import ContainersClient
-from tui.app import ScwContainersApp, create_app, demo_config
-from tui.config import AppPaths, Settings
+from tui.app import ScwContainersApp
 from tui.emulator.seed import (
     DEMO_NAMESPACE_ID,
     DEMO_PRIVATE_CONTAINER_ID,
@@ -30,6 +27,7 @@ from tui.live.logtail import LogTail, TailSource
 from tui.screens.logs import LogScreen
 from tui.widgets.log_toolbar import LogStatusBar
 
+from .harness import make_console, wait_for
 from .test_logtail import WEB, Recorder
 
 API = TailSource(DEMO_PRIVATE_CONTAINER_ID, DEMO_PRIVATE_CONTAINER_NAME)
@@ -173,18 +171,6 @@ async def test_a_running_namespace_tail_outlives_its_last_container_and_takes_ne
 # ------------------------------------------------------------------ the real console
 
 
-async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await pilot.pause(0.05)
-
-
-def make_app(tmp_path: Path) -> ScwContainersApp:
-    settings = Settings(poll_settled_s=0.5, poll_transient_s=0.3, log_history_lines=500)
-    return create_app(demo_config(settings=settings, paths=AppPaths.under(tmp_path / "app")))
-
-
 async def open_namespace_logs(pilot: Pilot[Any], app: ScwContainersApp, key: str) -> LogScreen:
     await wait_for(pilot, lambda: app.watcher is not None and app.watcher.is_loaded())
     await wait_for(pilot, lambda: app.main_screen.resource_tree.select_key(key))
@@ -221,7 +207,7 @@ def title(screen: LogScreen) -> str:
 async def test_namespace_view_tails_a_container_created_while_open_and_drops_it_when_deleted(
     tmp_path: Path,
 ) -> None:
-    app = make_app(tmp_path)
+    app = make_console(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_namespace_logs(pilot, app, DEMO_NAMESPACE_ID)
         tail = screen.tail
@@ -284,7 +270,7 @@ async def test_namespace_view_tails_a_container_created_while_open_and_drops_it_
 
 
 async def test_view_of_an_empty_namespace_waits_for_its_first_container(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+    app = make_console(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.watcher is not None and app.watcher.is_loaded())
         namespace = await app.client.create_namespace(name="empty-for-now", region="fr-par")
