@@ -148,6 +148,10 @@ class LogFilterBar(Horizontal):
         self.post_message(self.Closed(self, keep=keep))
 
 
+# A quiet tail polls every 2 s (`LogTail.slow_s`): a last success older than this is overdue.
+STALE_AFTER_S = 10.0
+
+
 class LogStatusBar(Static):
     """One line under the log: follow state, counts, range, time mode, connection state."""
 
@@ -192,11 +196,17 @@ class LogStatusBar(Static):
             text.append("  wrap", "dim")
         text.append("   ")
         if connection == "live":
-            ago = ""
-            if last_success is not None:
-                seconds = max(0.0, (datetime.now(UTC) - last_success).total_seconds())
-                ago = f" · polled {seconds:.0f} s ago"
-            text.append(f"live{ago}", "green")
+            # The age only when a poll is overdue: a counter ticking every second while all is
+            # well is noise to read, and a repaint of this line every second for nothing.
+            seconds = (
+                max(0.0, (datetime.now(UTC) - last_success).total_seconds())
+                if last_success is not None
+                else 0.0
+            )
+            if seconds >= STALE_AFTER_S:
+                text.append(f"live · last poll {seconds:.0f} s ago", "bold yellow")
+            else:
+                text.append("live", "green")
         elif connection == "retrying":
             retry = f" (retry in {retry_in_s:.0f} s)" if retry_in_s is not None else ""
             text.append(f"retrying{retry}: ", "bold red")
@@ -209,5 +219,5 @@ class LogStatusBar(Static):
             return
         self._shown = text
         # One line of fixed height (logs.tcss): no layout pass. With one, each refresh of this
-        # line (every second: "polled N s ago") re-arranged the whole log screen.
+        # line re-arranged the whole log screen.
         self.update(text, layout=False)
