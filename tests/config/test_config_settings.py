@@ -71,7 +71,7 @@ def test_file_layout_is_documented_names(paths: AppPaths) -> None:
         "buffer_bytes": 64 * MIB,
         "history_lines": 1_000,
     }
-    assert data["poll"] == {"transient_s": 1.0, "settled_s": 5.0, "background_s": 30.0}
+    assert data["poll"] == {"transient_s": 1.0, "settled_s": 5.0, "background_s": 60.0}
     assert data["keys"] == {}
     assert "logs.buffer_bytes" in setting_names()
 
@@ -243,7 +243,7 @@ def test_atomic_write_syncs_before_renaming(
 
 def test_background_polling_is_never_faster_than_settled(paths: AppPaths) -> None:
     paths.settings_file.parent.mkdir(parents=True)
-    paths.settings_file.write_text("[poll]\nsettled_s = 60.0\n")
+    paths.settings_file.write_text("[poll]\nsettled_s = 90.0\n")
     settings, problems = load_settings(paths.settings_file)
     assert problems == []
-    assert (settings.poll_settled_s, settings.poll_background_s) == (60.0, 60.0)
+    assert (settings.poll_settled_s, settings.poll_background_s) == (90.0, 90.0)

@@ -62,7 +62,9 @@ class Settings:
     poll_settled_s: float = 5.0
     # Namespaces out of view (collapsed, scrolled away, or under the log view) are listed at
     # this slower pace, so a large account idles calmly; visible ones keep poll_settled_s.
-    poll_background_s: float = 30.0
+    # Coming back to the tree lists everything at once, so this only delays the toasts of
+    # changes made elsewhere to namespaces nobody looks at.
+    poll_background_s: float = 60.0
     keys: Mapping[str, str] = field(default_factory=_frozen_keys)  # binding id -> key(s)
 
     def with_changes(self, **changes: Any) -> Settings:

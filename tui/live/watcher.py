@@ -117,7 +117,7 @@ class Watcher:
         transient_interval: float = 1.0,
         max_backoff: float = 60.0,
         concurrency: int = 3,
-        background_interval: float = 30.0,
+        background_interval: float = 60.0,
         timeline: Timeline | None = None,
         follow_grace_s: float = 4.0,
         clock: Callable[[], float] = time.monotonic,
