@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
+from typing import Any
+
+import pytest
 
 from tui.api import ContainersClient
 from tui.emulator.seed import (
@@ -15,7 +19,14 @@ from tui.emulator.seed import (
 )
 from tui.emulator.testing import EmulatorControl
 from tui.live.logbuffer import GAP, LINE, MARKER, LogBuffer, LogEntry, sort_key
-from tui.live.logtail import LogBatch, LogTail, StatusSeen, TailSource, TailState
+from tui.live.logtail import (
+    QUIET_STATUS_FACTOR,
+    LogBatch,
+    LogTail,
+    StatusSeen,
+    TailSource,
+    TailState,
+)
 
 WEB = TailSource(DEMO_READY_CONTAINER_ID, DEMO_READY_CONTAINER_NAME)
 API = TailSource(DEMO_PRIVATE_CONTAINER_ID, DEMO_PRIVATE_CONTAINER_NAME)
@@ -293,3 +304,28 @@ async def test_run_and_stop_as_a_task(
     assert recorder.lines("while running")
     assert recorder.states[-1].state == "stopped"
     assert not tail.running
+
+
+async def test_a_quiet_settled_container_has_its_status_checked_less_often(
+    log_client: ContainersClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr("tui.live.logtail.time.monotonic", lambda: clock[0])
+    checks: list[float] = []
+    original = LogTail._poll_status
+
+    async def counted(self: LogTail, streams: Any) -> None:
+        checks.append(clock[0])
+        await original(self, streams)
+
+    monkeypatch.setattr(LogTail, "_poll_status", counted)
+    recorder = Recorder()
+    tail = make_tail(
+        log_client, recorder, watch_status=True, status_every_s=2.0, fast_s=0.5, slow_s=2.0
+    )
+    for _ in range(20):  # 20 quiet polls, 2 s apart on the fake clock
+        await tail.poll_once()
+        clock[0] += 2.0
+    assert tail.interval_s == tail.slow_s
+    gaps = {round(b - a) for a, b in itertools.pairwise(checks[6:])}  # once slowed down
+    assert gaps == {2 * QUIET_STATUS_FACTOR}, checks

@@ -62,6 +62,7 @@ PAGE_SIZE = 100  # the API's largest page: fewest requests per burst
 # spells the same word).
 HISTORY_LIMIT_SOURCE = "history-limit"
 TRANSIENT = frozenset({"creating", "pending", "deleting", "locking", "upgrading"})
+QUIET_STATUS_FACTOR = 3  # status checks of a quiet, settled container: 3× status_every_s apart
 
 
 @dataclass(frozen=True)
@@ -355,7 +356,14 @@ class LogTail:
         # held, so a deploy's last lines ("… is ready") come before "deploy finished: ready".
         if error is None and self.watch_status and time.monotonic() >= self._status_due:
             await self._poll_status([s for s in streams if not s.gone])
-            self._status_due = time.monotonic() + self.status_every_s
+            # A quiet, settled container is checked less often: the app's watcher hands the
+            # view its status changes too (`observe_transitions`), so a deploy started
+            # elsewhere is still marked within a settled poll.
+            quiet = self.interval_s >= self.slow_s and not any(
+                s.status in TRANSIENT for s in self._streams
+            )
+            every = self.status_every_s * (QUIET_STATUS_FACTOR if quiet else 1)
+            self._status_due = time.monotonic() + every
         if error is not None:
             return self._failed(error)
         self._error_streak = 0
