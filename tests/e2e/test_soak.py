@@ -61,7 +61,11 @@ FAULTS: dict[str, Any] = {
 }
 MODE_SWITCH_S = 1.5
 MAX_RSS_GROWTH_MB = 50.0
-SETTINGS = Settings(bell_on_deploy_end=False)  # the default poll intervals (1 s / 5 s)
+# The default transient and settled intervals (1 s / 5 s). The tree is checked while the log
+# view covers it, so the namespaces out of view are polled at the settled pace too: the slower
+# background pace (60 s by default, caught up when the tree shows again) is tested in
+# tests/live/test_focus.py and tests/ui/test_polling_focus.py, not here.
+SETTINGS = Settings(bell_on_deploy_end=False, poll_background_s=5.0)
 REGION = "fr-par"
 
 T = TypeVar("T")
