@@ -7,7 +7,10 @@ from typing import Any
 
 from textual.widgets import Button, Input
 
+from tui.emulator.seed import DEMO_NAMESPACE_ID
+from tui.screens.forms import flows
 from tui.screens.forms.confirm import ConfirmScreen
+from tui.screens.forms.container import ContainerForm
 from tui.screens.forms.draft_offer import DraftsScreen
 from tui.screens.forms.namespace import NamespaceForm
 from tui.widgets.env_editor import EnvEditor, EnvRow
@@ -131,3 +134,35 @@ async def test_q_typed_in_a_field_stays_in_the_field(make_app: Any) -> None:
         await wait_for_screen(pilot, ConfirmScreen)
         assert pilot.app.is_running
         assert h.counter.mutations() == []
+
+
+async def test_the_offer_waits_for_the_tree_and_skips_forms_open_now(
+    make_app: Any, tmp_path: Path
+) -> None:
+    root = tmp_path / "home"
+    first = make_app(root=root)
+    async with first.app.run_test(size=(100, 40)) as pilot:
+        await select_node(pilot, "region:fr-par")
+        await pilot.press("c")
+        await wait_for_screen(pilot, NamespaceForm)
+        await set_input(pilot, "#name", "left-last-time")
+        await wait_until(pilot, lambda: bool(first.store.load_drafts()), message="draft saved")
+        pilot.app.exit()
+
+    second = make_app(root=root, emulator=first.emulator)
+    async with second.app.run_test(size=(100, 40)) as pilot:
+        # Another form opened at once, before the offer's moment (1 s after the first poll).
+        flow = flows.create_container_flow(second.app, "fr-par", namespace_id=DEMO_NAMESPACE_ID)
+        second.app.run_flow(flow, "container")
+        form = await wait_for_screen(pilot, ContainerForm)
+        await set_input(pilot, "#name", "typing-now")
+        await wait_until(pilot, lambda: len(second.store.load_drafts()) == 2, message="saved")
+        await pilot.pause(1.5)
+        assert pilot.app.screen is form  # no dialog took the form's keys
+        # Cancelled (and what was typed discarded): back on the tree, the offer comes now.
+        form.action_cancel()
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        confirm.query_one("#yes", Button).press()
+        offer = await wait_for_screen(pilot, DraftsScreen)
+        assert list(offer.drafts) == ["namespace:create"]
+        assert offer.drafts["namespace:create"]["values"]["name"] == "left-last-time"

@@ -15,6 +15,7 @@ optionally `state_store` (a `tui.config.state.StateStore`) for drafts.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import time
@@ -741,9 +742,21 @@ def palette_actions(app: Any) -> list[PaletteAction]:
 # --------------------------------------------------------------------------------- drafts
 
 
+DRAFT_OFFER_WAIT_S = 60
+
+
 async def offer_drafts(app: Any) -> None:
     """At start: offer back the forms left with input last time. Run it in a worker."""
     if getattr(app, "read_only", False):
+        return
+    # Offered over the tree only: a dialog popping up over a form being typed into would take
+    # its keys. Wait for the user to be back on the tree (a minute at most, then next start).
+    main = getattr(app, "main_screen", None)
+    for _ in range(DRAFT_OFFER_WAIT_S * 2):
+        if main is None or app.screen is main:
+            break
+        await asyncio.sleep(0.5)
+    else:
         return
     declined: set[str] = set()
     while True:
