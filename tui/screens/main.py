@@ -51,7 +51,7 @@ RELATED_FRESH_S = 15.0  # crons/domains/tokens fetched this recently are not fet
 RELATED_FOLLOW_S = 1.0
 RELATED_FOLLOW_FOR_S = 60.0
 RELATED_SINGULAR = {"crons": "cron", "domains": "domain", "tokens": "token"}
-# Below this width the footer is compact and leaves out these keys (help and the palette still
+# Below this width the keys line is compact and leaves out these keys (help and the palette still
 # list them), so that `r Refresh` and `? Help` stay visible at 80 columns.
 NARROW_FOOTER_WIDTH = 100
 NARROW_FOOTER_HIDES = frozenset({"sort", "json"})
@@ -135,9 +135,9 @@ class MainScreen(Screen[None]):
 
     def _fit_footer(self) -> None:
         narrow = 0 < self.size.width < NARROW_FOOTER_WIDTH
-        footer = self.query_one(KeyBar)
-        if footer.compact != narrow:
-            footer.compact = narrow
+        keys = self.query_one(KeyBar)
+        if keys.compact != narrow:
+            keys.compact = narrow
         changed = False
         for bindings in self._bindings.key_to_bindings.values():
             for index, binding in enumerate(bindings):
@@ -511,8 +511,9 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Only read-only mode changes which keys exist. Keys that need a container or a
         # namespace say so when pressed on something else: enabling and disabling them per
-        # selection would rebuild the footer on every cursor move (tens of ms each time).
-        # False hides the key everywhere: footer, help, palette.
+        # selection would recompute the active bindings on every cursor move, and a key that
+        # appears and disappears under the user's eyes is harder to learn.
+        # False hides the key everywhere: keys line, help, palette.
         return not (action in MUTATING_ACTIONS and self.scw_app.read_only)
 
     def _needs(self, *kinds: str) -> Selected | None:
