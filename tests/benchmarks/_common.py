@@ -381,15 +381,9 @@ class ServedEmulator:
         return self._get("/_emulator/" + path.lstrip("/"), method, body)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        from tui.emulator.testing import stop_process
+
+        stop_process(self.process)
 
     def __enter__(self) -> ServedEmulator:
         return self

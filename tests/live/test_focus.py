@@ -6,9 +6,10 @@ import asyncio
 import time
 from typing import Any
 
-from tests.live.test_watcher import CountingASGI, _seed_many
+from tests.live.test_watcher import _seed_many
 from tui.api import ContainersClient
 from tui.emulator import create_app
+from tui.emulator.testing import CountingASGI
 from tui.live.events import NamespacesLoaded, Transition
 
 SETTLED = 0.3

@@ -8,10 +8,8 @@ import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qs
 
 import pytest
-from starlette.types import Receive, Scope, Send
 
 from tui.api import ContainersClient, RetryPolicy
 from tui.emulator import create_app
@@ -22,7 +20,7 @@ from tui.emulator.seed import (
     DEMO_PENDING_CONTAINER_ID,
     DEMO_READY_CONTAINER_ID,
 )
-from tui.emulator.testing import EmulatorControl
+from tui.emulator.testing import CountingASGI, EmulatorControl
 from tui.live.events import (
     ConnectionState,
     FollowEnded,
@@ -34,31 +32,6 @@ from tui.live.events import (
 from tui.live.watcher import Watcher
 
 REGIONS = ("fr-par", "nl-ams", "pl-waw")
-
-
-class CountingASGI:
-    """Wraps an ASGI app and records every HTTP request (time, method, path, query)."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.calls: list[tuple[float, str, str, dict[str, list[str]]]] = []
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            query = parse_qs(scope.get("query_string", b"").decode())
-            self.calls.append((time.monotonic(), scope["method"], scope["path"], query))
-        await self.app(scope, receive, send)
-
-    def container_lists(self, since: float = 0.0) -> list[tuple[float, str]]:
-        return [
-            (at, q["namespace_id"][0])
-            for at, method, path, q in self.calls
-            if at >= since and method == "GET" and path.endswith("/containers")
-        ]
-
-    def namespace_lists(self, region: str, since: float = 0.0) -> list[float]:
-        suffix = f"/regions/{region}/namespaces"
-        return [at for at, method, path, _ in self.calls if at >= since and path.endswith(suffix)]
 
 
 class Recorder:

@@ -7,12 +7,8 @@ the first line: "── older lines not loaded (history limit N) ──".
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from textual.pilot import Pilot
 
 from tui.api import ContainersClient
 from tui.app import create_app, demo_config
@@ -25,6 +21,8 @@ from tui.live.logbuffer import LINE, MARKER, LogEntry
 from tui.live.logtail import HISTORY_LIMIT_SOURCE, LogBatch, LogTail, TailSource
 from tui.screens.logs import LogScreen
 from tui.widgets import log_view
+
+from .harness import wait_for
 
 MARKER_TEXT = "older lines not loaded (history limit {})"
 
@@ -109,13 +107,6 @@ async def test_a_full_history_page_asks_the_count_not_another_page() -> None:
 
 def test_the_view_and_the_tail_agree_on_the_marker_source() -> None:
     assert log_view.HISTORY_LIMIT_SOURCE == logtail.HISTORY_LIMIT_SOURCE
-
-
-async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await pilot.pause(0.05)
 
 
 def shown_rows(app: Any) -> list[str]:

@@ -5,31 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs
 
 from rich.console import Console
-from starlette.types import Receive, Scope, Send
 from textual.app import App
 from textual.pilot import Pilot
 
 from tui.app import ScwContainersApp, create_app, demo_config
 from tui.config import AppPaths, Settings
+from tui.emulator.testing import CountingASGI
 
 FAST = Settings(poll_settled_s=0.5, poll_transient_s=0.3, bell_on_deploy_end=True)
-
-
-class CountingASGI:
-    """Wraps an ASGI app and records every HTTP request (time, method, path, query)."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.calls: list[tuple[float, str, str, dict[str, list[str]]]] = []
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            query = parse_qs(scope.get("query_string", b"").decode())
-            self.calls.append((time.monotonic(), scope["method"], scope["path"], query))
-        await self.app(scope, receive, send)
 
 
 def make_app_factory(tmp_path: Any) -> Callable[..., ScwContainersApp]:
@@ -95,3 +80,15 @@ async def loaded(pilot: Pilot[Any], timeout: float = 5.0) -> None:
         timeout=timeout,
     )
     await pilot.pause()
+
+
+__all__ = [
+    "FAST",
+    "CountingASGI",
+    "loaded",
+    "make_app_factory",
+    "screen_lines",
+    "screen_text",
+    "terminal_output",
+    "wait_until",
+]

@@ -19,12 +19,7 @@ SETTLED = Settings(poll_settled_s=5.0, poll_transient_s=1.0, poll_background_s=3
 
 def container_lists(counter: CountingASGI, since: float = 0.0) -> Counter[str]:
     """How many times each namespace's containers were listed since `since`."""
-    return Counter(
-        query["namespace_id"][0]
-        for at, method, path, query in counter.calls
-        if at >= since and method == "GET" and path.endswith("/containers")
-        if "namespace_id" in query
-    )
+    return Counter(namespace for _, namespace in counter.container_lists(since))
 
 
 async def test_the_start_lists_each_namespace_once(make_app: Any) -> None:

@@ -6,6 +6,7 @@ loopback HTTP) — never a mock of it.
 - :func:`asgi_client` — an ``httpx.AsyncClient`` bound to an in-process emulator app.
 - :class:`EmulatorControl` — async wrapper of the control API (``/_emulator/...``).
 - :class:`EmulatorProcess` — the emulator CLI in a subprocess (for ``kill -9`` tests).
+- :class:`CountingASGI` — wraps an in-process emulator and records every request it answers.
 - :class:`tui.emulator.server.BackgroundServer` — uvicorn in a thread (re-exported here).
 """
 
@@ -19,9 +20,11 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 from starlette.applications import Starlette
+from starlette.types import Receive, Scope, Send
 
 from tui.emulator.server import BackgroundServer
 
@@ -213,18 +216,50 @@ class EmulatorProcess:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        stop_process(self.process)
 
     def __enter__(self) -> EmulatorProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def stop_process(process: subprocess.Popen[str]) -> None:
+    """Terminate a served emulator (kill it after 10 s) and close its output pipe."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+class CountingASGI:
+    """Wraps an ASGI app and records every HTTP request (time, method, path, query)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.calls: list[tuple[float, str, str, dict[str, list[str]]]] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query = parse_qs(scope.get("query_string", b"").decode())
+            self.calls.append((time.monotonic(), scope["method"], scope["path"], query))
+        await self.app(scope, receive, send)
+
+    def container_lists(self, since: float = 0.0) -> list[tuple[float, str]]:
+        """(time, namespace id) of each list of a namespace's containers since `since`."""
+        return [
+            (at, q["namespace_id"][0])
+            for at, method, path, q in self.calls
+            if at >= since and method == "GET" and path.endswith("/containers")
+            if "namespace_id" in q
+        ]
+
+    def namespace_lists(self, region: str, since: float = 0.0) -> list[float]:
+        suffix = f"/regions/{region}/namespaces"
+        return [at for at, method, path, _ in self.calls if at >= since and path.endswith(suffix)]

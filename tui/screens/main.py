@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
@@ -544,13 +545,8 @@ class MainScreen(Screen[None]):
         if event.action == "leave":
             self.resource_tree.focus()
             return
-        if self.scw_app.read_only:
-            return
-        from tui.app import forms_flows
-
-        flows = forms_flows()
+        flows = self._flows()
         if flows is None:
-            self.notify("Forms are not available in this build.", markup=False)
             return
         selected = self.selected()
         if selected is None or selected.kind == "region":
@@ -665,14 +661,20 @@ class MainScreen(Screen[None]):
             )
         self.app.push_screen(screen)
 
-    def _run_flow(self, name: str) -> None:
+    def _flows(self) -> ModuleType | None:
+        """The forms' flows module, or None (read-only mode, or a build without forms)."""
         if self.scw_app.read_only:
-            return
+            return None
         from tui.app import forms_flows
 
         flows = forms_flows()
         if flows is None:
             self.notify("Forms are not available in this build.", markup=False)
+        return flows
+
+    def _run_flow(self, name: str) -> None:
+        flows = self._flows()
+        if flows is None:
             return
         flow: Callable[..., Any] | None = getattr(flows, name, None)
         if flow is None:
